@@ -1,0 +1,68 @@
+"""The shared HTTP layer: one configured ``httpx.AsyncClient`` and matching settings
+for the synchronous client libraries (PyGithub, arxiv use ``requests``).
+
+Standard proxy and CA variables are honoured everywhere: ``HTTPS_PROXY``,
+``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY`` (by httpx and requests themselves) and
+``SSL_CERT_FILE`` / ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` (here, so both kinds of
+client trust the same bundle).
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Mapping
+
+import httpx
+
+from listwatch.config import HttpConfig
+
+CA_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                   "all_proxy")
+
+
+def ca_bundle(environ: Mapping[str, str] | None = None) -> str | None:
+    """The CA bundle the user asked for through the environment, if any."""
+    env = os.environ if environ is None else environ
+    for name in CA_VARIABLES:
+        value = env.get(name)
+        if value:
+            return value
+    return None
+
+
+def proxy_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """True when requests go through a proxy (then DNS is the proxy's business)."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in PROXY_VARIABLES)
+
+
+def ssl_context() -> ssl.SSLContext:
+    """TLS verification context honouring the CA variables (system store otherwise)."""
+    bundle = ca_bundle()
+    if bundle:
+        return ssl.create_default_context(cafile=bundle)
+    return ssl.create_default_context()
+
+
+def requests_verify() -> str | bool:
+    """The ``verify=`` value for ``requests`` sessions (PyGithub, arxiv)."""
+    return ca_bundle() or True
+
+
+def async_client(config: HttpConfig, *, headers: Mapping[str, str] | None = None,
+                 timeout: float | None = None) -> httpx.AsyncClient:
+    """The one shared client: no automatic redirects, pooled for ``max_concurrency``."""
+    limits = httpx.Limits(
+        max_connections=config.max_concurrency,
+        max_keepalive_connections=config.max_concurrency,
+    )
+    return httpx.AsyncClient(
+        headers={"User-Agent": config.user_agent, **(headers or {})},
+        timeout=httpx.Timeout(timeout if timeout is not None else config.timeout),
+        limits=limits,
+        follow_redirects=False,
+        verify=ssl_context(),
+        trust_env=True,
+    )
