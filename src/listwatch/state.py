@@ -1,0 +1,372 @@
+"""The SQLite store: runs, every link verdict, a facts cache, declined proposals.
+
+One file at ``[state] path``, WAL journal, schema versioned with
+``PRAGMA user_version`` and migrated forward by an ordered list of migrations,
+each applied in one transaction. Every write is one transaction, so killing the
+process mid-run leaves the database as it was before or after each write.
+
+Times are stored as ISO 8601 text in UTC; naive datetimes are taken as UTC.
+One writer: the async engine records from the event loop thread; a lock makes
+calls from worker threads (the sources' client libraries) safe too.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from listwatch.errors import ListwatchError
+from listwatch.probe.model import Hop, Verdict
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the initial schema.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        summary TEXT
+    );
+    CREATE TABLE verdicts (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        http_status INTEGER,
+        final_url TEXT,
+        permanent INTEGER NOT NULL DEFAULT 0,
+        via TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        checked_at TEXT NOT NULL,
+        chain TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX verdicts_by_url ON verdicts(url, checked_at);
+    CREATE TABLE facts (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        etag TEXT,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (namespace, key)
+    );
+    CREATE TABLE declined (
+        proposal_id TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        declined_at TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+OK_STATUSES = ("ok", "redirect")
+_VERDICT_COLUMNS = (
+    "url, status, http_status, final_url, permanent, via, detail, checked_at, chain"
+)
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One cached fact: JSON text, the ETag it came with, when it was fetched."""
+
+    value: str
+    etag: str | None
+    fetched_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _text(moment: datetime) -> str:
+    return _utc(moment).isoformat()
+
+
+def _when(text: str) -> datetime:
+    return _utc(datetime.fromisoformat(text))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The state database. Open with ``Store.open(path)``; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+        self.path = path
+
+    # -- lifecycle -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the store at ``path`` and migrate it."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise ListwatchError(f"{path}: cannot open the state database: {exc}") from None
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            _migrate(db, path)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise ListwatchError(f"{path}: not a usable state database: {exc}") from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- runs ----------------------------------------------------------------
+
+    def begin_run(self, kind: str, now: datetime) -> int:
+        """Record the start of a run; return its id."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (kind, started_at) VALUES (?, ?)", (kind, _text(now))
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, now: datetime, summary_json: str) -> None:
+        """Mark run ``run_id`` finished with its summary (JSON text)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?",
+                (_text(now), summary_json, run_id),
+            )
+
+    def runs(self, limit: int = 20) -> tuple[dict[str, object], ...]:
+        """The latest runs, newest first (id, kind, started_at, finished_at, summary)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, kind, started_at, finished_at, summary FROM runs "
+                "ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return tuple(
+            {
+                "id": r[0],
+                "kind": r[1],
+                "started_at": _when(r[2]),
+                "finished_at": _when(r[3]) if r[3] else None,
+                "summary": r[4],
+            }
+            for r in rows
+        )
+
+    # -- verdicts ------------------------------------------------------------
+
+    def record_verdicts(
+        self, run_id: int, verdicts: Iterable[Verdict], now: datetime | None = None
+    ) -> int:
+        """Store ``verdicts`` for ``run_id`` in one transaction; return how many.
+
+        A verdict without ``checked_at`` is stamped with ``now`` (default: the clock).
+        """
+        stamp = _text(now or _now())
+        rows = [
+            (
+                run_id,
+                v.url,
+                v.status,
+                v.http_status,
+                v.final_url,
+                int(v.permanent),
+                v.via,
+                v.detail,
+                _text(v.checked_at) if v.checked_at else stamp,
+                json.dumps([asdict(hop) for hop in v.chain]),
+            )
+            for v in verdicts
+        ]
+        with self._transaction() as db:
+            db.executemany(
+                f"INSERT INTO verdicts (run_id, {_VERDICT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def history(self, url: str, limit: int = 10) -> tuple[Verdict, ...]:
+        """The latest verdicts on ``url``, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE url = ? "
+                "ORDER BY checked_at DESC, id DESC LIMIT ?",
+                (url, limit),
+            ).fetchall()
+        return tuple(_verdict(row) for row in rows)
+
+    def last_ok(self, url: str) -> Verdict | None:
+        """The latest verdict on ``url`` that found it alive (``ok`` or ``redirect``)."""
+        found = self.last_ok_many([url])
+        return found.get(url)
+
+    def last_ok_many(self, urls: Iterable[str]) -> dict[str, Verdict]:
+        """``last_ok`` for many URLs at once (URLs never seen alive are left out)."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, Verdict] = {}
+        marks = ", ".join("?" for _ in OK_STATUSES)
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE status IN ({marks}) "
+                    f"AND url IN ({', '.join('?' for _ in chunk)}) "
+                    "ORDER BY checked_at ASC, id ASC",
+                    (*OK_STATUSES, *chunk),
+                ).fetchall()
+                for row in rows:
+                    found[row[0]] = _verdict(row)  # later rows win: newest
+        return found
+
+    # -- facts cache -----------------------------------------------------------
+
+    def cache_get(self, namespace: str, key: str) -> CacheEntry | None:
+        """The cached value for ``(namespace, key)``, or None."""
+        return self.cache_get_many(namespace, [key]).get(key)
+
+    def cache_get_many(self, namespace: str, keys: Iterable[str]) -> dict[str, CacheEntry]:
+        """Cached values for the ``keys`` that have one."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, CacheEntry] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = self._db.execute(
+                    "SELECT key, value, etag, fetched_at FROM facts WHERE namespace = ? "
+                    f"AND key IN ({', '.join('?' for _ in chunk)})",
+                    (namespace, *chunk),
+                ).fetchall()
+                for key, value, etag, fetched_at in rows:
+                    found[key] = CacheEntry(value=value, etag=etag, fetched_at=_when(fetched_at))
+        return found
+
+    def cache_put(
+        self,
+        namespace: str,
+        key: str,
+        value: str,
+        etag: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Store (replace) the value for ``(namespace, key)``; ``value`` is JSON text."""
+        self.cache_put_many(namespace, [(key, value, etag)], now=now)
+
+    def cache_put_many(
+        self,
+        namespace: str,
+        items: Iterable[tuple[str, str, str | None]],
+        now: datetime | None = None,
+    ) -> None:
+        """Store many ``(key, value, etag)`` in one transaction."""
+        stamp = _text(now or _now())
+        rows = [(namespace, key, value, etag, stamp) for key, value, etag in items]
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO facts (namespace, key, value, etag, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    # -- declined proposals --------------------------------------------------
+
+    def decline(self, proposal_id: str, reason: str, now: datetime | None = None) -> None:
+        """Remember that ``proposal_id`` must not be proposed again."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO declined (proposal_id, reason, declined_at) "
+                "VALUES (?, ?, ?)",
+                (proposal_id, reason, _text(now or _now())),
+            )
+
+    def declined_ids(self) -> frozenset[str]:
+        """Every declined proposal id."""
+        with self._lock:
+            rows = self._db.execute("SELECT proposal_id FROM declined").fetchall()
+        return frozenset(row[0] for row in rows)
+
+
+def _verdict(row: tuple[object, ...]) -> Verdict:
+    url, status, http_status, final_url, permanent, via, detail, checked_at, chain = row
+    hops = tuple(Hop(**hop) for hop in json.loads(str(chain)))
+    return Verdict(
+        url=str(url),
+        status=str(status),
+        http_status=http_status if isinstance(http_status, int) else None,
+        final_url=str(final_url) if final_url is not None else None,
+        permanent=bool(permanent),
+        via=str(via),
+        detail=str(detail),
+        checked_at=_when(str(checked_at)),
+        chain=hops,
+    )
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Apply the migrations this database has not seen yet, each in one transaction."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise ListwatchError(
+            f"{path}: state database schema version {version} is newer than this "
+            f"listwatch knows ({SCHEMA_VERSION}); upgrade listwatch or use another [state] path"
+        )
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number - 1]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would commit early)."""
+    return [part.strip() for part in script.split(";") if part.strip()]

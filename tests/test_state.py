@@ -1,0 +1,181 @@
+"""The SQLite store: migrations, runs, verdicts, facts cache, declines, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from listwatch.errors import ListwatchError
+from listwatch.probe.model import Hop, Verdict
+from listwatch.state import SCHEMA_VERSION, CacheEntry, Store
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def test_open_creates_parents_wal_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "state.db"
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()
+    with Store.open(path) as store:  # reopening is a no-op migration
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_newer_schema_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    with pytest.raises(ListwatchError, match="newer than this listwatch knows"):
+        Store.open(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ListwatchError, match="not a usable state database"):
+        Store.open(path)
+
+
+def test_runs_and_verdict_history(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        first = store.begin_run("check", T0)
+        store.record_verdicts(first, [
+            Verdict("https://a.example/", "broken", 404, detail="404 Not Found",
+                    via="get", checked_at=T0),
+            Verdict("https://b.example/", "redirect", 301, final_url="https://c.example/",
+                    permanent=True, checked_at=T0,
+                    chain=(Hop("https://b.example/", 301, "https://c.example/"),)),
+        ])
+        store.finish_run(first, T0 + timedelta(minutes=1), '{"broken": 1}')
+        second = store.begin_run("check", T0 + timedelta(days=1))
+        store.record_verdicts(second, [
+            Verdict("https://a.example/", "ok", 200, checked_at=T0 + timedelta(days=1)),
+        ])
+        history = store.history("https://a.example/")
+        assert [v.status for v in history] == ["ok", "broken"]
+        assert history[1].detail == "404 Not Found" and history[1].via == "get"
+        assert history[0].checked_at == T0 + timedelta(days=1)
+        moved = store.history("https://b.example/")[0]
+        assert moved.permanent and moved.chain == (
+            Hop("https://b.example/", 301, "https://c.example/"),
+        )
+        assert store.last_ok("https://a.example/").checked_at == T0 + timedelta(days=1)
+        assert store.last_ok("https://b.example/").status == "redirect"
+        assert store.last_ok("https://nope.example/") is None
+        assert store.history("https://a.example/", limit=1)[0].status == "ok"
+        runs = store.runs()
+        assert [r["id"] for r in runs] == [second, first]
+        assert runs[1]["summary"] == '{"broken": 1}' and runs[0]["finished_at"] is None
+
+
+def test_naive_times_are_utc_and_missing_checked_at_is_stamped(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.begin_run("check", datetime(2024, 1, 1))
+        store.record_verdicts(run, [Verdict("https://x.example/", "ok")], now=T0)
+        assert store.history("https://x.example/")[0].checked_at == T0
+
+
+def test_facts_cache(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        assert store.cache_get("github", "a/b") is None
+        store.cache_put("github", "a/b", '{"stars": 1}', etag='W/"x"', now=T0)
+        store.cache_put("github", "c/d", '{"stars": 2}', now=T0)
+        store.cache_put("arxiv", "a/b", "{}", now=T0)
+        assert store.cache_get("github", "a/b") == CacheEntry('{"stars": 1}', 'W/"x"', T0)
+        store.cache_put("github", "a/b", '{"stars": 3}', now=T0 + timedelta(hours=1))
+        assert store.cache_get("github", "a/b") == CacheEntry(
+            '{"stars": 3}', None, T0 + timedelta(hours=1)
+        )
+        many = store.cache_get_many("github", ["a/b", "c/d", "e/f"])
+        assert set(many) == {"a/b", "c/d"}
+        keys = [f"k{i}" for i in range(1200)]
+        store.cache_put_many("bulk", [(k, "1", None) for k in keys], now=T0)
+        assert len(store.cache_get_many("bulk", keys)) == 1200
+
+
+def test_declined(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        assert store.declined_ids() == frozenset()
+        store.decline("p1", "closed PR #4")
+        store.decline("p2", "closed PR #4")
+        store.decline("p1", "again")
+        assert store.declined_ids() == frozenset({"p1", "p2"})
+
+
+def test_failed_write_rolls_back(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.begin_run("check", T0)
+
+        def verdicts():
+            yield Verdict("https://a.example/", "ok", checked_at=T0)
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            store.record_verdicts(run, verdicts())
+        with pytest.raises(sqlite3.IntegrityError):  # unknown run id: foreign key
+            store.record_verdicts(999, [Verdict("https://a.example/", "ok", checked_at=T0)])
+        assert store.history("https://a.example/") == ()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime
+    from pathlib import Path
+    from listwatch.probe.model import Verdict
+    from listwatch.state import Store
+
+    store = Store.open(Path(sys.argv[1]))
+    now = datetime.now(UTC)
+    print("ready", flush=True)
+    while True:
+        run = store.begin_run("check", now)
+        store.record_verdicts(run, (
+            Verdict(f"https://h{i}.example/", "ok", 200, detail="x" * 200, checked_at=now)
+            for i in range(500)
+        ))
+        store.cache_put("ns", str(run), "{}")
+        store.finish_run(run, now, "{}")
+    """
+)
+
+
+def test_kill_mid_write_leaves_database_consistent(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
+        time.sleep(0.6)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    counts = db.execute(
+        "SELECT runs.id, COUNT(verdicts.id) FROM runs LEFT JOIN verdicts "
+        "ON verdicts.run_id = runs.id GROUP BY runs.id"
+    ).fetchall()
+    db.close()
+    assert len(counts) >= 2, "the writer should have completed some runs"
+    assert all(count in (0, 500) for _, count in counts), counts
+    with Store.open(path) as store:  # still opens and writes after the crash
+        run = store.begin_run("check", T0)
+        store.record_verdicts(run, [Verdict("https://z.example/", "ok", checked_at=T0)])
+        assert store.last_ok("https://z.example/") is not None
