@@ -1,1 +1,202 @@
-def main(): pass
+"""The command line: links, check, run, schedule, init.
+
+Every user mistake ends as one line on stderr (``listwatch: error: …``) and exit
+code 2; nothing here prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from listwatch import __version__
+from listwatch.errors import ListwatchError
+from listwatch.text import one_line
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("text", "json", "markdown")
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one error line and exit."""
+    click.echo(f"listwatch: error: {one_line(message, limit=2000)}", err=True)
+    sys.exit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"listwatch: warning: {one_line(message, limit=2000)}", err=True)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn ListwatchError into one line and its exit code; Ctrl-C into exit 130."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ListwatchError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("listwatch: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write a report to ``output`` atomically, or to stdout."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    from listwatch.publish.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("config.toml"),
+    show_default=True,
+    help="The configuration file.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of stdout.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="listwatch")
+def cli() -> None:
+    """Keep curated paper lists alive: check links, follow moves, tag published preprints."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
+@output_option
+@friendly_errors
+def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Print every link and entry of PATHS (files, or folders of *.md). No network."""
+    from listwatch.markdown import extract_entries, extract_links, read_document
+    from listwatch.paths import expand_arguments
+    from listwatch.publish.report import render_links
+
+    files, problems = expand_arguments(paths)
+    parsed = []
+    for file in files:
+        try:
+            document = read_document(file.fs_path, file.display)
+        except ListwatchError as exc:
+            problems.append(exc)
+            continue
+        found = extract_links(document)
+        parsed.append((document, found, extract_entries(document, found)))
+    for problem in problems:
+        warn(str(problem))
+    if parsed:
+        write_output(render_links(parsed, fmt), output)
+    if problems:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@config_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@output_option
+@click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
+@friendly_errors
+def check(paths: tuple[str, ...], config_path: Path, fmt: str, output: Path | None,
+          no_cache: bool) -> None:
+    """Check every link of the configured lists, or of PATHS."""
+    from listwatch.pipeline import CheckOptions, run_check
+
+    report = run_check(CheckOptions(config_path=config_path, paths=paths, use_cache=not no_cache,
+                                    interactive=_interactive(fmt, output)))
+    _emit(report, fmt, output)
+    sys.exit(1 if report.has_broken else 0)
+
+
+@cli.command()
+@config_option
+@click.option("--dry-run", is_flag=True,
+              help="Change nothing anywhere: print the diff and the pull request it would open.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@output_option
+@click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
+@friendly_errors
+def run(config_path: Path, dry_run: bool, fmt: str, output: Path | None, no_cache: bool) -> None:
+    """Run the whole job: check, gather facts, propose edits, open or update the PR."""
+    from listwatch.pipeline import RunOptions, run_job
+
+    report = run_job(RunOptions(config_path=config_path, dry_run=dry_run, use_cache=not no_cache,
+                                interactive=_interactive(fmt, output)))
+    _emit(report, fmt, output)
+
+
+@cli.command()
+@config_option
+@click.option("--dry-run", is_flag=True, help="Each scheduled run is a dry run.")
+@click.option("--now", "run_now", is_flag=True, help="Also run once immediately.")
+@friendly_errors
+def schedule(config_path: Path, dry_run: bool, run_now: bool) -> None:
+    """Run the job on the [schedule] cron until stopped (a long-running worker)."""
+    from listwatch.scheduler import serve
+
+    serve(config_path, dry_run=dry_run, run_now=run_now)
+
+
+@cli.command()
+@click.option("--repo", default="owner/name", show_default=True,
+              help="The GitHub repository that holds the list.")
+@click.option("--files", "patterns", multiple=True, default=("**/*.md",), show_default=True,
+              help="Glob of list files (repeatable).")
+@click.option("--path", "local_path", default=None, help="A local checkout to read instead.")
+@config_option
+@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+@friendly_errors
+def init(repo: str, patterns: tuple[str, ...], local_path: str | None, config_path: Path,
+         force: bool) -> None:
+    """Write a starter config.toml."""
+    from listwatch.initconfig import write_starter_config
+
+    write_starter_config(config_path, repo=repo, patterns=patterns, local_path=local_path,
+                         force=force)
+    click.echo(f"wrote {config_path}")
+
+
+def _interactive(fmt: str, output: Path | None) -> bool:
+    return fmt == "text" and output is None and sys.stderr.isatty()
+
+
+def _emit(report: Any, fmt: str, output: Path | None) -> None:
+    from listwatch.publish.report import render
+
+    write_output(render(report, fmt, color=output is None and _color_wanted()), output)
+
+
+def _color_wanted() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="listwatch")

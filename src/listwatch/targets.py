@@ -1,0 +1,173 @@
+"""Targets → documents: read a list's files from a local checkout or from GitHub.
+
+From GitHub it costs two API requests per target (the repository, for its default
+branch, and one recursive tree); file contents come from
+``raw.githubusercontent.com``, which does not count against the API budget. On
+GitHub Enterprise (``GITHUB_API_URL`` elsewhere) contents come from the blobs API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from listwatch.config import Target
+from listwatch.credentials import PUBLIC_API_URL, github_api_url, github_token
+from listwatch.errors import ListwatchError, ServiceError
+from listwatch.markdown import Document, read_document
+from listwatch.paths import matching
+
+RAW_HOST = "https://raw.githubusercontent.com"
+
+
+@dataclass(frozen=True)
+class ListSource:
+    """The files of one target, read and ready to parse.
+
+    ``repo_paths`` holds every file path of the repository (for checking relative
+    links); ``root`` is the local checkout, when there is one; ``ref`` the branch
+    read and ``commit`` its commit SHA when known.
+    """
+
+    target: Target
+    documents: tuple[Document, ...]
+    repo_paths: frozenset[str]
+    ref: str | None
+    commit: str | None
+    root: Path | None
+    problems: tuple[str, ...] = ()
+
+
+def read_local(target: Target) -> ListSource:
+    """Read a target from its local checkout (``path`` in the config)."""
+    assert target.path is not None
+    root = target.path
+    all_paths = frozenset(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    )
+    documents: list[Document] = []
+    problems: list[str] = []
+    for rel in matching(all_paths, target.files):
+        try:
+            documents.append(read_document(root / rel, rel))
+        except ListwatchError as exc:
+            problems.append(str(exc))
+    if not documents and not problems:
+        problems.append(
+            f"{target.repo}: no file under {root} matches {', '.join(target.files)}"
+        )
+    return ListSource(target=target, documents=tuple(documents), repo_paths=all_paths,
+                      ref=target.branch, commit=None, root=root, problems=tuple(problems))
+
+
+class _GitHubReader:
+    """The few REST calls needed to read a list from GitHub."""
+
+    def __init__(self, client: httpx.AsyncClient, api_url: str, token: str | None) -> None:
+        self.client = client
+        self.api_url = api_url.rstrip("/")
+        self.headers = {"Accept": "application/vnd.github+json",
+                        "X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    async def get_json(self, path: str) -> object:
+        url = f"{self.api_url}{path}"
+        try:
+            response = await self.client.get(url, headers=self.headers, follow_redirects=True)
+        except httpx.HTTPError as exc:
+            raise ServiceError(f"GitHub API unreachable ({url}): {type(exc).__name__}") from None
+        if response.status_code == 404:
+            raise ServiceError(f"GitHub: {path} not found (is the repository public, "
+                               "or does the token have access?)")
+        if response.status_code in (403, 429) and response.headers.get(
+                "x-ratelimit-remaining") == "0":
+            raise ServiceError("GitHub API rate limit exhausted while reading the list; "
+                               "set GITHUB_TOKEN or wait until "
+                               f"{response.headers.get('x-ratelimit-reset', 'the reset')}")
+        if response.status_code != 200:
+            raise ServiceError(f"GitHub: {path} answered HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError:
+            raise ServiceError(f"GitHub: {path} answered malformed JSON") from None
+
+    async def read(self, target: Target) -> ListSource:
+        owner, name = target.repo.split("/", 1)
+        repo_path = f"/repos/{quote(owner)}/{quote(name)}"
+        ref = target.branch
+        if ref is None:
+            info = await self.get_json(repo_path)
+            ref = info.get("default_branch") if isinstance(info, dict) else None
+            if not isinstance(ref, str):
+                raise ServiceError(f"GitHub: {target.repo} has no default branch")
+        tree = await self.get_json(f"{repo_path}/git/trees/{quote(ref, safe='')}?recursive=1")
+        if not isinstance(tree, dict) or not isinstance(tree.get("tree"), list):
+            raise ServiceError(f"GitHub: malformed tree for {target.repo}@{ref}")
+        blobs = {item["path"]: item.get("sha") for item in tree["tree"]
+                 if isinstance(item, dict) and item.get("type") == "blob"
+                 and isinstance(item.get("path"), str)}
+        commit = tree.get("sha") if isinstance(tree.get("sha"), str) else None
+        wanted = matching(blobs, target.files)
+        texts = await asyncio.gather(
+            *(self._content(target.repo, commit or ref, path, blobs[path]) for path in wanted)
+        )
+        documents: list[Document] = []
+        problems: list[str] = []
+        for path, text in zip(wanted, texts, strict=True):
+            if isinstance(text, str):
+                documents.append(Document.from_text(text, path))
+            else:
+                problems.append(f"{target.repo}: {path}: {text.message}")
+        if tree.get("truncated"):
+            problems.append(f"{target.repo}: the repository tree is too large for one request; "
+                            "some files may be missing (use a local `path`)")
+        return ListSource(target=target, documents=tuple(documents),
+                          repo_paths=frozenset(blobs), ref=ref, commit=commit, root=None,
+                          problems=tuple(problems))
+
+    async def _content(self, repo: str, ref: str, path: str, sha: str | None) -> str | _Problem:
+        if self.api_url == PUBLIC_API_URL:
+            url = f"{RAW_HOST}/{repo}/{quote(ref, safe='')}/{quote(path)}"
+            try:
+                response = await self.client.get(url, follow_redirects=True)
+            except httpx.HTTPError as exc:
+                return _Problem(f"cannot download ({type(exc).__name__})")
+            if response.status_code != 200:
+                return _Problem(f"download answered HTTP {response.status_code}")
+            raw = response.content
+        else:
+            blob = await self.get_json(f"/repos/{repo}/git/blobs/{sha}")
+            if not isinstance(blob, dict) or not isinstance(blob.get("content"), str):
+                return _Problem("malformed blob")
+            raw = base64.b64decode(blob["content"])
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return _Problem(f"not UTF-8 (byte {exc.start})")
+
+
+@dataclass(frozen=True)
+class _Problem:
+    message: str
+
+
+async def read_targets(targets: tuple[Target, ...], *, client: httpx.AsyncClient,
+                       environ: Mapping[str, str]) -> tuple[ListSource, ...]:
+    """Read every target: local checkouts from disk, the others from GitHub."""
+    reader = _GitHubReader(client, github_api_url(environ), github_token(environ))
+    results: list[ListSource] = []
+    for target in targets:
+        if target.path is not None:
+            results.append(await asyncio.to_thread(read_local, target))
+        else:
+            results.append(await reader.read(target))
+    return tuple(results)
