@@ -8,7 +8,11 @@ from typing import Any
 
 from listwatch.markdown import Document
 from listwatch.markdown.model import Entry, Link
-from listwatch.text import terminal_safe
+from listwatch.probe.model import Verdict
+from listwatch.proposals.model import Proposal
+from listwatch.publish.model import EntryFacts, LinkResult, Report
+from listwatch.sources.model import PaperFacts, Publication, RepoFacts
+from listwatch.text import markdown_code, markdown_escape, one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
 
@@ -65,3 +69,265 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
     total_entries = sum(len(entries) for _, _, entries in parsed)
     lines.append(f"{len(parsed)} files, {total_links} links, {total_entries} entries")
     return "\n".join(lines) + "\n"
+
+
+SCHEMA = "listwatch-report/1"
+STATUS_ORDER = ("broken", "failing", "blocked", "timeout", "error", "redirect", "ok", "skipped")
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The `check` / `run` report in ``text``, ``json`` or ``markdown``."""
+    if fmt == "json":
+        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return render_markdown(report)
+    return render_text(report, color=color)
+
+
+def _verdict_json(result: LinkResult) -> dict[str, Any]:
+    verdict = result.verdict
+    return {
+        "file": result.link.file,
+        "line": result.link.line,
+        "column": result.link.column,
+        "url": result.link.resolved,
+        "written": result.link.url,
+        "status": verdict.status,
+        "http_status": verdict.http_status,
+        "final_url": verdict.final_url,
+        "permanent": verdict.permanent,
+        "via": verdict.via,
+        "detail": verdict.detail,
+        "checked_at": verdict.checked_at.isoformat() if verdict.checked_at else None,
+    }
+
+
+def _repo_json(facts: RepoFacts) -> dict[str, Any]:
+    return {
+        "requested": facts.requested,
+        "exists": facts.exists,
+        "name_with_owner": facts.name_with_owner,
+        "renamed": facts.renamed,
+        "stars": facts.stars,
+        "archived": facts.archived,
+        "disabled": facts.disabled,
+        "fork": facts.fork,
+        "default_branch": facts.default_branch,
+        "pushed_at": facts.pushed_at.isoformat() if facts.pushed_at else None,
+        "description": facts.description,
+        "homepage": facts.homepage,
+        "url": facts.url,
+    }
+
+
+def _paper_json(paper: PaperFacts) -> dict[str, Any]:
+    return {
+        "id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "published": paper.published.isoformat() if paper.published else None,
+        "updated": paper.updated.isoformat() if paper.updated else None,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "comment": paper.comment,
+        "withdrawn": paper.withdrawn,
+        "url": paper.url,
+    }
+
+
+def _publication_json(publication: Publication) -> dict[str, Any]:
+    return {
+        "venue": publication.venue,
+        "year": publication.year,
+        "url": publication.url,
+        "title": publication.title,
+        "sources": list(publication.sources),
+        "evidence": list(publication.evidence),
+        "confidence": round(publication.confidence, 3),
+    }
+
+
+def _facts_json(item: EntryFacts) -> dict[str, Any]:
+    entry = item.entry
+    return {
+        "file": entry.file,
+        "line": entry.line,
+        "title": entry.title,
+        "venue": entry.venue,
+        "arxiv_id": entry.arxiv_id,
+        "repos": [_repo_json(repo) for repo in item.repos],
+        "arxiv": _paper_json(item.paper) if item.paper else None,
+        "publication": _publication_json(item.publication) if item.publication else None,
+    }
+
+
+def _proposal_json(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "id": proposal.id,
+        "kind": proposal.kind,
+        "file": proposal.file,
+        "line": proposal.line,
+        "old": proposal.old,
+        "new": proposal.new,
+        "reason": proposal.reason,
+        "evidence": list(proposal.evidence),
+        "confidence": round(proposal.confidence, 3),
+        "apply": proposal.apply,
+    }
+
+
+def summary_json(report: Report) -> dict[str, Any]:
+    counts = report.status_counts
+    return {
+        "files": len(report.files),
+        "links": len(report.links),
+        "urls": sum(counts.values()),
+        "statuses": {status: counts.get(status, 0) for status in STATUS_ORDER},
+        "entries": len(report.entries),
+        "proposals": len(report.proposals),
+        "warnings": len(report.warnings),
+        "requests": dict(report.requests),
+        "duration_seconds": round((report.finished_at - report.started_at).total_seconds(), 3),
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "schema": SCHEMA,
+        "mode": report.mode,
+        "started_at": report.started_at.isoformat(),
+        "files": list(report.files),
+        "links": [_verdict_json(result) for result in report.links],
+        "entries": [_facts_json(item) for item in report.entries],
+        "warnings": list(report.warnings),
+        "summary": summary_json(report),
+    }
+    if report.mode == "run":
+        payload["proposals"] = [_proposal_json(p) for p in report.proposals]
+        payload["diff"] = report.diff
+        if report.pull_request:
+            payload["pull_request"] = {
+                "title": report.pull_request.title,
+                "body": report.pull_request.body,
+                "branch": report.pull_request.branch,
+                "base": report.pull_request.base,
+                "labels": list(report.pull_request.labels),
+                "url": report.pull_request.url,
+                "action": report.pull_request.action,
+            }
+    return payload
+
+
+def _problem_rows(report: Report) -> list[LinkResult]:
+    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    rows = [r for r in report.links if r.verdict.status not in ("ok", "skipped")]
+    return sorted(rows, key=lambda r: (rank[r.verdict.status], r.link.file, r.link.line))
+
+
+def _status_label(verdict: Verdict) -> str:
+    if verdict.status == "redirect":
+        return "moved" if verdict.permanent else "redirect"
+    return verdict.status
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    """Plain lines (CI logs) or a coloured table (terminal)."""
+    lines: list[str] = []
+    for result in _problem_rows(report):
+        verdict = result.verdict
+        where = f"{result.link.file}:{result.link.line}"
+        target = f" -> {verdict.final_url}" if verdict.final_url else ""
+        detail = f" ({one_line(verdict.detail, 160)})" if verdict.detail else ""
+        lines.append(f"{_status_label(verdict):>8}  {where}  {result.link.resolved}{target}"
+                     f"{detail}")
+    for warning in report.warnings:
+        lines.append(f" warning  {one_line(warning, 300)}")
+    if report.mode == "run":
+        lines.extend(_run_text(report))
+    counts = report.status_counts
+    shown = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s))
+    lines.append(
+        f"checked {sum(counts.values())} URLs ({len(report.links)} links in "
+        f"{len(report.files)} files): {shown or 'nothing to check'}"
+    )
+    text = terminal_safe("\n".join(lines)) + "\n"
+    if color:
+        return _colorize(text)
+    return text
+
+
+def _run_text(report: Report) -> list[str]:
+    lines = ["", f"{len(report.proposals)} proposed changes"]
+    for proposal in report.proposals:
+        mark = "" if proposal.apply else "  (for review, not applied)"
+        lines.append(f"  [{proposal.kind}] {proposal.file}:{proposal.line}  "
+                     f"{one_line(proposal.reason, 200)}{mark}")
+    if report.diff:
+        lines.extend(["", report.diff.rstrip("\n")])
+    if report.pull_request:
+        pr = report.pull_request
+        heading = "pull request" if pr.action != "dry-run" else "pull request (dry run: not opened)"
+        lines.extend(["", f"--- {heading}: {pr.title}", pr.body.rstrip("\n")])
+        if pr.url:
+            lines.append(f"--- {pr.action}: {pr.url}")
+    return lines
+
+
+def _colorize(text: str) -> str:
+    styles = {"broken": "31", "failing": "33", "blocked": "35", "timeout": "33", "error": "31",
+              "moved": "36", "redirect": "36", "warning": "33"}
+    out = []
+    for line in text.splitlines(keepends=True):
+        word = line.strip().split(" ", 1)[0] if line.strip() else ""
+        code = styles.get(word)
+        out.append(f"\x1b[{code}m{line.rstrip(chr(10))}\x1b[0m\n" if code else line)
+    return "".join(out)
+
+
+def render_markdown(report: Report) -> str:
+    """A report fit for a GitHub issue or ``$GITHUB_STEP_SUMMARY``."""
+    counts = report.status_counts
+    lines = ["## listwatch report", ""]
+    lines.append("| status | URLs |")
+    lines.append("| --- | ---: |")
+    for status in STATUS_ORDER:
+        if counts.get(status):
+            lines.append(f"| {status} | {counts[status]} |")
+    lines.append("")
+    problems = _problem_rows(report)
+    if problems:
+        lines.extend(["### Links that need attention", "",
+                      "| status | where | link | detail |", "| --- | --- | --- | --- |"])
+        for result in problems:
+            verdict = result.verdict
+            detail = verdict.detail
+            if verdict.final_url:
+                detail = f"{detail} → {verdict.final_url}".strip(" →") if detail else \
+                    f"→ {verdict.final_url}"
+            lines.append(
+                f"| {_status_label(verdict)} | `{result.link.file}:{result.link.line}` | "
+                f"{markdown_code(result.link.resolved)} | {_cell(detail)} |"
+            )
+        lines.append("")
+    if report.mode == "run" and report.proposals:
+        lines.extend(["### Proposed changes", "", "| kind | where | change | reason |",
+                      "| --- | --- | --- | --- |"])
+        for proposal in report.proposals:
+            change = f"{markdown_code(proposal.old)} → {markdown_code(proposal.new)}" \
+                if proposal.new != proposal.old else ""
+            lines.append(f"| {proposal.kind} | `{proposal.file}:{proposal.line}` | "
+                         f"{change} | {_cell(proposal.reason)} |")
+        lines.append("")
+    if report.warnings:
+        lines.extend(["### Warnings", ""])
+        lines.extend(f"- {markdown_escape(w)}" for w in report.warnings)
+        lines.append("")
+    lines.append(f"_{len(report.links)} links in {len(report.files)} files, "
+                 f"{sum(counts.values())} distinct URLs._")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A table cell: escaped so outside text (including ``|``) cannot break the table."""
+    return markdown_escape(text)
