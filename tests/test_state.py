@@ -179,3 +179,30 @@ def test_kill_mid_write_leaves_database_consistent(tmp_path: Path) -> None:
         run = store.begin_run("check", T0)
         store.record_verdicts(run, [Verdict("https://z.example/", "ok", checked_at=T0)])
         assert store.last_ok("https://z.example/") is not None
+
+
+def test_migrates_a_version_1_database(tmp_path: Path) -> None:
+    from listwatch.state import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute("INSERT INTO runs (kind, started_at) VALUES ('check', ?)", (T0.isoformat(),))
+    db.execute(
+        "INSERT INTO verdicts (run_id, url, status, via, checked_at) "
+        "VALUES (1, 'https://a.example/', 'ok', 'head', ?)",
+        (T0.isoformat(),),
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        old = store.history("https://a.example/")[0]
+        assert old.evidence == () and old.checked_at == T0
+        run = store.begin_run("check", T0)
+        store.record_verdicts(run, [Verdict("https://b.example/", "broken", evidence=(
+            "https://api.github.com/repos/a/b",), checked_at=T0)])
+        assert store.history("https://b.example/")[0].evidence == (
+            "https://api.github.com/repos/a/b",
+        )

@@ -63,11 +63,15 @@ MIGRATIONS: tuple[str, ...] = (
         declined_at TEXT NOT NULL
     );
     """,
+    # 2: URLs that support a verdict (Verdict.evidence), as a JSON list.
+    """
+    ALTER TABLE verdicts ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 OK_STATUSES = ("ok", "redirect")
 _VERDICT_COLUMNS = (
-    "url, status, http_status, final_url, permanent, via, detail, checked_at, chain"
+    "url, status, http_status, final_url, permanent, via, detail, checked_at, chain, evidence"
 )
 
 
@@ -220,13 +224,14 @@ class Store:
                 v.detail,
                 _text(v.checked_at) if v.checked_at else stamp,
                 json.dumps([asdict(hop) for hop in v.chain]),
+                json.dumps(list(v.evidence)),
             )
             for v in verdicts
         ]
         with self._transaction() as db:
             db.executemany(
                 f"INSERT INTO verdicts (run_id, {_VERDICT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
         return len(rows)
@@ -332,7 +337,7 @@ class Store:
 
 
 def _verdict(row: tuple[object, ...]) -> Verdict:
-    url, status, http_status, final_url, permanent, via, detail, checked_at, chain = row
+    url, status, http_status, final_url, permanent, via, detail, checked_at, chain, evidence = row
     hops = tuple(Hop(**hop) for hop in json.loads(str(chain)))
     return Verdict(
         url=str(url),
@@ -344,6 +349,7 @@ def _verdict(row: tuple[object, ...]) -> Verdict:
         detail=str(detail),
         checked_at=_when(str(checked_at)),
         chain=hops,
+        evidence=tuple(str(item) for item in json.loads(str(evidence))),
     )
 
 

@@ -24,6 +24,8 @@ class Verdict:
     ``via`` names how it was verified (``head``, ``get``, ``github-api``,
     ``arxiv-api``, ``doi``, ``repo-tree``, ``cache``, ``config``).
     ``permanent`` is True only when every hop of the redirect chain is 301/308.
+    ``evidence`` lists URLs that support the verdict (e.g. the GitHub API URL
+    that says a repository does not exist).
     """
 
     url: str
@@ -35,6 +37,7 @@ class Verdict:
     detail: str = ""
     checked_at: datetime | None = None
     chain: tuple[Hop, ...] = ()
+    evidence: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
