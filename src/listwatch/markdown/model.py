@@ -25,9 +25,7 @@ class Span:
     def overlaps(self, other: Span) -> bool:
         """True when the two spans share a character, or both insert at one point."""
         if self.start == self.end or other.start == other.end:
-            return self.start == other.start or (
-                self.start < other.end and other.start < self.end
-            )
+            return self.start == other.start or (self.start < other.end and other.start < self.end)
         return self.start < other.end and other.start < self.end
 
 
@@ -75,7 +73,8 @@ class Entry:
 
     ``venue`` is the tag text (``SOSP 2023``, ``arXiv 2312.07104``);
     ``venue_span`` covers the whole parenthesised tag, parentheses included;
-    ``venue_link`` is the tag's own link target when the tag is linked.
+    ``venue_link`` is the tag's own link target when the tag is linked;
+    ``title_link`` is set when the title itself is a link (``[Title](url)``).
     """
 
     file: str
@@ -90,6 +89,7 @@ class Entry:
     arxiv_id: str | None = None
     repos: tuple[str, ...] = ()
     details: tuple[str, ...] = field(default=())
+    title_link: Link | None = None
 
     @property
     def is_preprint(self) -> bool:

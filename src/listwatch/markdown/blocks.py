@@ -1,0 +1,233 @@
+"""Block structure from markdown-it-py, tied back to exact source offsets.
+
+markdown-it gives line ranges (``Token.map``) and the inline text of each
+paragraph, heading and table cell with container prefixes removed. Each such
+run is aligned with the source line by line, so any offset in the run maps to
+an offset in the document text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+
+from listwatch.markdown.document import Document
+
+Segment = tuple[int, int, int]  # (run start, run end, source start)
+
+
+@dataclass(frozen=True)
+class InlineRun:
+    """One inline text as CommonMark sees it, with its place in the source."""
+
+    content: str
+    segments: tuple[Segment, ...]
+    first_line: int  # 0-based line of the block
+
+    def to_source(self, offset: int) -> int | None:
+        """Source offset of run offset ``offset`` (None if it is not in the source)."""
+        starts = [seg[0] for seg in self.segments]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            return None
+        start, end, source = self.segments[index]
+        if offset > end:
+            return None
+        return source + offset - start
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A list item: its lines, first paragraph, and nesting."""
+
+    index: int
+    start_line: int  # 0-based, inclusive
+    end_line: int  # 0-based, exclusive
+    markup: str
+    run: InlineRun | None  # the first paragraph, when the item starts with one
+    parent: int | None  # index of the enclosing list item
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A link reference definition found by markdown-it."""
+
+    label: str  # normalised
+    href: str
+    line: int  # 0-based
+
+
+@dataclass(frozen=True)
+class Blocks:
+    runs: tuple[InlineRun, ...]
+    html_lines: tuple[tuple[int, int], ...]  # 0-based [start, end) of HTML blocks
+    items: tuple[ListItem, ...]
+    definitions: dict[str, Definition]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+
+
+def _lines(doc: Document) -> list[tuple[int, str]]:
+    """(offset, text without line ending) for each line; NUL reads as U+FFFD."""
+    text = doc.text.replace("\0", "\ufffd")
+    out = []
+    for number in range(1, doc.line_count + 1):
+        start = doc.line_start(number)
+        end = doc.line_start(number + 1) if number < doc.line_count else len(text)
+        out.append((start, text[start:end].rstrip("\r\n")))
+    return out
+
+
+def _align(
+    content_line: str, source_line: str, cursor: int, in_cell: bool
+) -> tuple[list[tuple[int, int, int]], int] | None:
+    """Segments (line offset, length, source column) placing ``content_line`` in the source."""
+    if not content_line:
+        return [], cursor
+    if in_cell:
+        return _align_cell(content_line, source_line, cursor)
+    body = content_line.rstrip()
+    stripped = source_line.rstrip()
+    col = stripped.rfind(body)
+    if col >= 0 and col + len(body) == len(stripped):
+        return [(0, len(body), col)], col + len(body)
+    lead = len(body) - len(body.lstrip())
+    if lead:
+        col = stripped.rfind(body[lead:])
+        if col >= 0 and col + len(body) - lead == len(stripped):
+            return [(lead, len(body) - lead, col)], len(stripped)
+    return None
+
+
+def _align_cell(
+    content: str, source: str, cursor: int
+) -> tuple[list[tuple[int, int, int]], int] | None:
+    """Place a table cell's text, allowing ``\\|`` in the source for ``|``."""
+    pieces = content.split("|")
+    segments = []
+    offset = 0
+    col = source.find(pieces[0], cursor) if pieces[0] else -1
+    if col < 0:
+        if pieces[0]:
+            return None
+        col = source.find("\\|" if len(pieces) > 1 else "", cursor)
+        if col < 0:
+            return None
+    for number, piece in enumerate(pieces):
+        if number:
+            if source.startswith("\\|", col):
+                col += 1
+            if not source.startswith("|", col):
+                return None
+            segments.append((offset, 1, col))
+            offset += 1
+            col += 1
+        if not source.startswith(piece, col):
+            return None
+        segments.append((offset, len(piece), col))
+        offset += len(piece)
+        col += len(piece)
+    return segments, col
+
+
+def parse_blocks(doc: Document) -> Blocks:
+    """Inline runs, HTML block lines, list items and definitions of ``doc``."""
+    env: dict = {}
+    text = doc.text[1:] if doc.text.startswith("\ufeff") else doc.text
+    tokens = _parser().parse(text, env)
+    lines = _lines(doc)
+    cursors: dict[int, int] = {}
+    runs: list[InlineRun] = []
+    html: list[tuple[int, int]] = []
+    items: list[ListItem] = []
+    stack: list[int] = []
+    pending: list[dict] = []
+    cell_depth = 0
+    for position, token in enumerate(tokens):
+        kind = token.type
+        if kind in ("th_open", "td_open"):
+            cell_depth += 1
+        elif kind in ("th_close", "td_close"):
+            cell_depth -= 1
+        elif kind == "html_block" and token.map:
+            html.append((token.map[0], token.map[1]))
+        elif kind == "list_item_open" and token.map:
+            info = {
+                "start": token.map[0],
+                "end": token.map[1],
+                "markup": (token.info or "") + token.markup,
+                "run": None,
+                "parent": stack[-1] if stack else None,
+                "index": len(pending),
+                "first": position + 1,
+            }
+            pending.append(info)
+            stack.append(info["index"])
+        elif kind == "list_item_close":
+            stack.pop()
+        elif kind == "inline" and token.map:
+            run = _make_run(token.content, token.map, lines, cursors, cell_depth > 0)
+            if run is None:
+                continue
+            runs.append(run)
+            if stack:
+                owner = pending[stack[-1]]
+                if owner["first"] == position - 1 and tokens[position - 1].type == (
+                    "paragraph_open"
+                ):
+                    owner["run"] = run
+    for info in pending:
+        items.append(
+            ListItem(
+                index=info["index"],
+                start_line=info["start"],
+                end_line=info["end"],
+                markup=info["markup"],
+                run=info["run"],
+                parent=info["parent"],
+            )
+        )
+    definitions = {
+        label: Definition(label, ref.get("href", ""), (ref.get("map") or [0])[0])
+        for label, ref in env.get("references", {}).items()
+    }
+    return Blocks(tuple(runs), tuple(html), tuple(items), definitions)
+
+
+def _make_run(
+    content: str,
+    span: list[int],
+    lines: list[tuple[int, str]],
+    cursors: dict[int, int],
+    in_cell: bool,
+) -> InlineRun | None:
+    segments: list[Segment] = []
+    offset = 0
+    for number, part in enumerate(content.split("\n")):
+        line_index = span[0] + number
+        if line_index >= len(lines) or line_index >= span[1]:
+            return None
+        line_start, line_text = lines[line_index]
+        placed = _align(part, line_text, cursors.get(line_index, 0), in_cell)
+        if placed is None:
+            return None
+        pieces, cursor = placed
+        if in_cell:
+            cursors[line_index] = cursor
+        for piece_offset, length, column in pieces:
+            start = offset + piece_offset
+            segments.append((start, start + length, line_start + column))
+        offset += len(part) + 1
+    return InlineRun(content, tuple(segments), span[0])
+
+
+def normalize_label(label: str) -> str:
+    """The key markdown-it uses for a reference label."""
+    return normalizeReference(label)

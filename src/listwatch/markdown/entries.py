@@ -1,0 +1,375 @@
+"""List items read as paper entries: title, venue tag, labelled links, ids.
+
+The grammar (first paragraph of a list item, after the marker)::
+
+    entry    := title [venue] labelled*          | "[" title "](" url ")" labelled*
+    venue    := "(" tag ")" | "(" "[" tag "](" url ")" ")" | "(" "*" tag "*" ")"
+    tag      := "arXiv" [":"] id | words with a year (1900-2099) | Name YY
+    labelled := "\\[" link ("," link)* "]"     GitBook: \\[[Paper](…)] \\[[Code](…), [Demo](…)]
+              | "[[" label "]](" url ")"       awesome lists: [[GitHub]](…)
+              | "[" label "](" url ")"         plain, once the title has ended
+
+The title ends at the venue tag or the first labelled link; when there is no
+bracketed label at all, a trailing run of plain links is taken as the labels.
+Every list item with a non-empty title is an entry, except that a nested item
+with neither a venue nor a link is only a detail (sub-bullet text) of its
+parent. A nested item with links but no title (``- [[Paper]](…) [[GitHub]](…)``)
+lends its links to its parent entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from listwatch.markdown.blocks import Blocks, InlineRun, ListItem, parse_blocks
+from listwatch.markdown.document import Document
+from listwatch.markdown.links import extract_links, plain_text, run_links
+from listwatch.markdown.model import Entry, LabelledLink, Link, Span
+from listwatch.markdown.scanner import Found
+
+_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_TAG = re.compile(r"^arxiv\s*:?\s*" + _ARXIV_ID + r"$", re.IGNORECASE)
+_ARXIV_URL = re.compile(
+    r"^https?://(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html)/" + _ARXIV_ID,
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
+_NAME_YY = re.compile(r"^[A-Z][\w&/.\-]*(?: [A-Z][\w&/.\-]*)* '?\d{2}$")
+_GITHUB_REPO = re.compile(
+    r"^https?://(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9\-]*))/([A-Za-z0-9_.\-]+)"
+)
+_NOT_OWNERS = frozenset(
+    {
+        "about",
+        "apps",
+        "collections",
+        "customer-stories",
+        "enterprise",
+        "explore",
+        "features",
+        "login",
+        "marketplace",
+        "orgs",
+        "pricing",
+        "settings",
+        "site",
+        "sponsors",
+        "topics",
+        "trending",
+        "users",
+    }
+)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A labelled-link candidate inside a run (run offsets)."""
+
+    start: int
+    end: int
+    label: str
+    link: Link
+
+
+def is_venue(tag: str) -> bool:
+    """Whether the text of a parenthesised tag reads as a venue or preprint id."""
+    if not tag or len(tag) > 100 or not tag[0].isalpha():
+        return False
+    if _ARXIV_TAG.match(tag) or _NAME_YY.match(tag):
+        return True
+    return tag[0].isupper() and _YEAR.search(tag) is not None
+
+
+def arxiv_id_of(text: str) -> str | None:
+    """The arXiv id in a tag (``arXiv: 2310.07177``) or an arxiv.org URL, without version."""
+    match = _ARXIV_TAG.match(text.strip()) or _ARXIV_URL.match(text.strip())
+    return match.group(1) if match else None
+
+
+def repo_of(url: str) -> str | None:
+    """``owner/name`` of a github.com repository URL, as written."""
+    match = _GITHUB_REPO.match(url)
+    if match is None or match.group(1).lower() in _NOT_OWNERS:
+        return None
+    name = match.group(2)
+    name = name.removesuffix(".git")
+    return f"{match.group(1)}/{name}" if name and name not in (".", "..") else None
+
+
+def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
+    """Plain text of ``content[start:end]`` with link constructs replaced by their text."""
+    out: list[str] = []
+    cursor = start
+    for found in founds:
+        a, b = found.whole
+        if a < cursor or b > end or found.text is None:
+            continue
+        out.append(content[cursor:a])
+        out.append(content[found.text[0] : found.text[1]])
+        cursor = b
+    out.append(content[cursor:end])
+    return plain_text("".join(out))
+
+
+def _skip(content: str, i: int, chars: str = " \t\n") -> int:
+    while i < len(content) and content[i] in chars:
+        i += 1
+    return i
+
+
+class _ItemReader:
+    """Reads one list item's first paragraph."""
+
+    def __init__(self, doc: Document, run: InlineRun, blocks: Blocks, defs: dict[str, Link]):
+        self.doc = doc
+        self.run = run
+        self.content = run.content
+        pairs = run_links(doc, run, blocks)
+        self.founds = [found for found, _ in pairs]
+        self.links: list[tuple[Found, Link]] = []
+        for found, link in pairs:
+            if link is None and found.ref is not None and found.ref in defs:
+                link = defs[found.ref]
+            if link is not None:
+                self.links.append((found, link))
+
+    def span(self, start: int, end: int) -> Span | None:
+        a, b = self.run.to_source(start), self.run.to_source(end)
+        return Span(a, b) if a is not None and b is not None and a <= b else None
+
+    def pieces(self) -> tuple[list[_Piece], list[_Piece]]:
+        """(bracketed label pieces, plain link pieces), each in order."""
+        content = self.content
+        bracketed: list[_Piece] = []
+        plain: list[_Piece] = []
+        group_links: set[int] = set()
+        index = 0
+        while index < len(self.links):
+            found, link = self.links[index]
+            if found.kind not in ("inline", "reference"):
+                index += 1
+                continue
+            before = content[: found.whole[0]].rstrip(" \t")
+            if before.endswith("\\["):
+                members = [(found, link)]
+                cursor = found.whole[1]
+                nxt = index + 1
+                while nxt < len(self.links):
+                    after = _skip(content, cursor)
+                    if after < len(content) and content[after] == ",":
+                        after = _skip(content, after + 1)
+                        candidate = self.links[nxt]
+                        if candidate[0].whole[0] == after and candidate[0].kind in (
+                            "inline",
+                            "reference",
+                        ):
+                            members.append(candidate)
+                            cursor = candidate[0].whole[1]
+                            nxt += 1
+                            continue
+                    break
+                close = _skip(content, cursor, " \t")
+                if close < len(content) and content[close] == "]":
+                    start = len(before) - 2
+                    for member, member_link in members:
+                        a, b = (start, close + 1) if len(members) == 1 else member.whole
+                        bracketed.append(_Piece(a, b, self._text(member), member_link))
+                        group_links.add(id(member))
+                    index = nxt
+                    continue
+            text = self._text(found)
+            raw = content[found.text[0] : found.text[1]] if found.text else ""
+            if raw.startswith("[") and raw.endswith("]") and len(raw) > 2:
+                bracketed.append(
+                    _Piece(found.whole[0], found.whole[1], plain_text(raw[1:-1]), link)
+                )
+            else:
+                plain.append(_Piece(found.whole[0], found.whole[1], text, link))
+            index += 1
+        return bracketed, plain
+
+    def _text(self, found: Found) -> str:
+        if found.text is None:
+            return ""
+        return _plain(self.content, found.text[0], found.text[1], self.founds)
+
+    def trailing_plain(self, plain: list[_Piece]) -> list[_Piece]:
+        """The plain links that end the paragraph, separated only by spaces/commas/pipes."""
+        tail: list[_Piece] = []
+        end = len(self.content.rstrip())
+        for piece in reversed(plain):
+            gap = self.content[piece.end : end]
+            if gap.strip(" \t\n,|·/-") != "":
+                break
+            tail.insert(0, piece)
+            end = piece.start
+        return tail
+
+    def venue(self, start: int, end: int) -> tuple[int, str, Span | None, str | None] | None:
+        """(tag start, tag text, span, link) of a venue tag ending the title region."""
+        content = self.content
+        close = len(content[:end].rstrip())
+        if close <= start or content[close - 1] != ")":
+            return None
+        depth = 0
+        open_at = -1
+        for i in range(close - 1, start - 1, -1):
+            if content[i] == ")" and (i == 0 or content[i - 1] != "\\"):
+                depth += 1
+            elif content[i] == "(" and (i == 0 or content[i - 1] != "\\"):
+                depth -= 1
+                if depth == 0:
+                    open_at = i
+                    break
+        if open_at <= start:
+            return None
+        inner_start, inner_end = open_at + 1, close - 1
+        link_target = None
+        tag = None
+        for found, link in self.links:
+            if found.whole == (inner_start, inner_end) and found.kind == "inline":
+                tag = self._text(found)
+                link_target = link.resolved
+        if tag is None:
+            tag = _plain(content, inner_start, inner_end, self.founds)
+        if not is_venue(tag):
+            return None
+        return open_at, tag, self.span(open_at, close), link_target
+
+
+def _item_span(doc: Document, item: ListItem) -> Span:
+    first = doc.line_start(item.start_line + 1)
+    line = doc.line_text(item.start_line + 1)
+    offset = len(line) - len(line.lstrip(" \t>"))
+    if item.run is not None:
+        content_at = item.run.to_source(0)
+        if content_at is not None:
+            marker = doc.text.rfind(item.markup, first, content_at)
+            if marker >= 0:
+                offset = marker - first
+    last = item.end_line
+    while last > item.start_line + 1 and not doc.line_text(last).strip(" \t>"):
+        last -= 1
+    end = doc.line_start(last) + len(doc.line_text(last))
+    return Span(first + offset, max(end, first + offset))
+
+
+def _read_item(
+    doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link]
+) -> tuple[Entry | None, list[LabelledLink], list[Link]]:
+    """The entry of one item (None without a title), its labelled links, all its links."""
+    assert item.run is not None
+    reader = _ItemReader(doc, item.run, blocks, defs)
+    content = reader.content
+    all_links = [link for _, link in reader.links]
+    bracketed, plain = reader.pieces()
+    title_link: Link | None = None
+    title_range: tuple[int, int] | None = None
+    first_plain = plain[0] if plain else None
+    if (
+        first_plain is not None
+        and first_plain.start == 0
+        and not (bracketed and bracketed[0].start == 0)
+    ):
+        found = next(f for f, link in reader.links if link is first_plain.link)
+        title_link = first_plain.link
+        title_range = found.text
+        plain = plain[1:]
+        region_end = first_plain.end
+    else:
+        stops = [bracketed[0].start] if bracketed else []
+        if not bracketed:
+            tail = reader.trailing_plain(plain)
+            if tail:
+                stops.append(tail[0].start)
+        region_end = min(stops) if stops else len(content)
+    labelled_from = region_end
+    venue = reader.venue(0 if title_link is None else region_end, region_end)
+    if venue is not None and title_link is None:
+        region_end = venue[0]
+    if title_range is None:
+        title_end = len(content[:region_end].rstrip())
+        title_range = (0, title_end)
+    title = _plain(content, title_range[0], title_range[1], reader.founds)
+    labelled = [
+        LabelledLink(piece.label, piece.link, span)
+        for piece in sorted(bracketed + plain, key=lambda piece: piece.start)
+        if piece.start >= labelled_from
+        and (span := reader.span(piece.start, piece.end)) is not None
+    ]
+    title_span = reader.span(*title_range)
+    if not title or title_span is None:
+        return None, labelled, all_links
+    venue_text = venue[1] if venue else None
+    arxiv = arxiv_id_of(venue_text) if venue_text else None
+    for link in all_links:
+        arxiv = arxiv or arxiv_id_of(link.resolved)
+    repos = tuple(dict.fromkeys(r for link in all_links if (r := repo_of(link.resolved))))
+    entry = Entry(
+        file=doc.path,
+        line=item.start_line + 1,
+        span=_item_span(doc, item),
+        title=title,
+        title_span=title_span,
+        venue=venue_text,
+        venue_span=venue[2] if venue else None,
+        venue_link=venue[3] if venue else None,
+        links=tuple(labelled),
+        arxiv_id=arxiv,
+        repos=repos,
+        title_link=title_link,
+    )
+    return entry, labelled, all_links
+
+
+def extract_entries(
+    doc: Document, links: tuple[Link, ...] | None = None, blocks: Blocks | None = None
+) -> tuple[Entry, ...]:
+    """One ``Entry`` per list item with a title, in source order (see module doc)."""
+    blocks = blocks or parse_blocks(doc)
+    if links is None and blocks.definitions:
+        links = extract_links(doc, blocks)
+    defs = {_label_key(link): link for link in links or () if link.kind == "definition"}
+    entries: dict[int, Entry] = {}
+    details: dict[int, list[str]] = {}
+    for item in blocks.items:
+        if item.run is None:
+            continue
+        entry, labelled, all_links = _read_item(doc, item, blocks, defs)
+        parent = item.parent
+        owner = parent
+        while owner is not None and owner not in entries:
+            owner = blocks.items[owner].parent
+        if owner is not None and item.run.content.strip():
+            details.setdefault(owner, []).append(plain_text(item.run.content))
+        if entry is None:
+            if parent is not None and parent in entries and labelled:
+                host = entries[parent]
+                extra = tuple(
+                    dict.fromkeys(r for link in all_links if (r := repo_of(link.resolved)))
+                )
+                arxiv = host.arxiv_id
+                for link in all_links:
+                    arxiv = arxiv or arxiv_id_of(link.resolved)
+                entries[parent] = replace(
+                    host,
+                    links=host.links + tuple(labelled),
+                    repos=tuple(dict.fromkeys(host.repos + extra)),
+                    arxiv_id=arxiv,
+                )
+            continue
+        nested_detail = parent is not None and not all_links and entry.venue is None
+        if nested_detail:
+            continue
+        entries[item.index] = entry
+    return tuple(
+        replace(entry, details=tuple(details.get(index, ()))) if index in details else entry
+        for index, entry in sorted(entries.items())
+    )
+
+
+def _label_key(link: Link) -> str:
+    from listwatch.markdown.blocks import normalize_label
+
+    return normalize_label(link.label)

@@ -1,0 +1,417 @@
+"""A CommonMark + GFM inline scanner that reports where links are, exactly.
+
+It works on one inline run (a paragraph's or heading's or table cell's text as
+CommonMark sees it) and returns offsets into that run: code spans, escapes,
+autolinks and raw HTML bind tightest, then bracketed links and images (links
+may not contain links), then GFM extended autolinks in what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from listwatch.markdown.resolve import ASCII_PUNCT
+
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One link construct in an inline run (offsets into the run).
+
+    ``dest`` is the destination as written (angle brackets and quotes
+    excluded); ``text`` the bracketed text (for bracket links); ``whole`` the
+    entire construct; ``ref`` the normalised label of a reference usage.
+    """
+
+    kind: str
+    whole: Range
+    dest: Range | None = None
+    text: Range | None = None
+    ref: str | None = None
+
+
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
+_EMAIL_AUTOLINK = re.compile(
+    r"<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_ATTR_VALUE = r"""(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*")"""
+_ATTR = r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*(?:\s*=\s*" + _ATTR_VALUE + r")?)"
+_OPEN_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>")
+_OTHER_HTML = re.compile(
+    r"</[A-Za-z][A-Za-z0-9\-]*\s*>"
+    r"|<!-->|<!--->|<!--[\s\S]*?-->"
+    r"|<\?[\s\S]*?\?>"
+    r"|<![A-Za-z][^>]*>"
+    r"|<!\[CDATA\[[\s\S]*?\]\]>"
+)
+_HTML_LINK_ATTR = re.compile(
+    r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^"'=<>`\x00-\x20]+))""",
+    re.IGNORECASE,
+)
+
+
+def html_link_attrs(source: str, start: int = 0, end: int | None = None) -> list[Range]:
+    """Ranges of ``href``/``src`` values in the HTML tags of ``source[start:end]``.
+
+    Comments, processing instructions and declarations are skipped.
+    """
+    stop = len(source) if end is None else end
+    found: list[Range] = []
+    i = source.find("<", start, stop)
+    while 0 <= i < stop:
+        other = _OTHER_HTML.match(source, i, stop)
+        if other:
+            i = source.find("<", other.end(), stop)
+            continue
+        tag = _OPEN_TAG.match(source, i, stop)
+        if tag:
+            for match in _HTML_LINK_ATTR.finditer(source, tag.start(), tag.end()):
+                group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+                found.append((match.start(group), match.end(group)))
+            i = source.find("<", tag.end(), stop)
+        else:
+            i = source.find("<", i + 1, stop)
+    return found
+
+
+def _code_span_end(s: str, i: int) -> tuple[int, bool]:
+    """End of the backtick run at ``i`` and of its code span, if it closes."""
+    n = len(s)
+    j = i
+    while j < n and s[j] == "`":
+        j += 1
+    run = j - i
+    k = j
+    while True:
+        k = s.find("`", k)
+        if k < 0:
+            return j, False
+        m = k
+        while m < n and s[m] == "`":
+            m += 1
+        if m - k == run:
+            return m, True
+        k = m
+
+
+def _skip_space(s: str, i: int) -> int:
+    """Skip spaces/tabs with at most one line ending."""
+    n = len(s)
+    newline = False
+    while i < n:
+        if s[i] in " \t":
+            i += 1
+        elif s[i] == "\n" and not newline:
+            newline = True
+            i += 1
+        else:
+            break
+    return i
+
+
+def _parse_destination(s: str, i: int) -> tuple[Range, int] | None:
+    """Parse a link destination at ``i``; return its range and the end."""
+    n = len(s)
+    if i < n and s[i] == "<":
+        j = i + 1
+        while j < n:
+            c = s[j]
+            if c == "\\" and j + 1 < n and s[j + 1] in ASCII_PUNCT:
+                j += 2
+                continue
+            if c == ">":
+                return (i + 1, j), j + 1
+            if c in "<\n":
+                return None
+            j += 1
+        return None
+    depth = 0
+    j = i
+    while j < n:
+        c = s[j]
+        if c == "\\" and j + 1 < n and s[j + 1] in ASCII_PUNCT:
+            j += 2
+            continue
+        if c <= " " or c == "\x7f":
+            break
+        if c == "(":
+            depth += 1
+            if depth > 32:
+                return None
+        elif c == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        j += 1
+    if depth != 0:
+        return None
+    return (i, j), j
+
+
+def _parse_title(s: str, i: int) -> int | None:
+    """End of a link title starting at ``i`` or None."""
+    n = len(s)
+    if i >= n or s[i] not in "\"'(":
+        return None
+    close = ")" if s[i] == "(" else s[i]
+    j = i + 1
+    while j < n:
+        c = s[j]
+        if c == "\\" and j + 1 < n and s[j + 1] in ASCII_PUNCT:
+            j += 2
+            continue
+        if c == close:
+            return j + 1
+        if close == ")" and c == "(":
+            return None
+        j += 1
+    return None
+
+
+def _parse_inline_tail(s: str, i: int) -> tuple[Range, int] | None:
+    """Parse ``(dest "title")`` at ``i`` (just after ``]``)."""
+    n = len(s)
+    if i >= n or s[i] != "(":
+        return None
+    j = _skip_space(s, i + 1)
+    if j < n and s[j] == ")":
+        return (j, j), j + 1
+    parsed = _parse_destination(s, j)
+    if parsed is None:
+        return None
+    dest, j = parsed
+    k = _skip_space(s, j)
+    if k < n and s[k] != ")":
+        if k == j:
+            return None
+        end = _parse_title(s, k)
+        if end is None:
+            return None
+        k = _skip_space(s, end)
+    if k < n and s[k] == ")":
+        return dest, k + 1
+    return None
+
+
+def _parse_label(s: str, i: int) -> int | None:
+    """End (after ``]``) of a link label starting with ``[`` at ``i``."""
+    n = len(s)
+    j = i + 1
+    while j < n and j - i <= 1000:
+        c = s[j]
+        if c == "\\" and j + 1 < n and s[j + 1] in ASCII_PUNCT:
+            j += 2
+            continue
+        if c == "[":
+            return None
+        if c == "]":
+            return j + 1
+        j += 1
+    return None
+
+
+@dataclass
+class _Opener:
+    pos: int
+    image: bool
+    active: bool = True
+
+
+def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None) -> list[Found]:
+    """Every link construct in inline run ``s``, in source order.
+
+    ``is_reference(label)`` returns the normalised label when a definition
+    exists for it, else None.
+    """
+    n = len(s)
+    found: list[Found] = []
+    openers: list[_Opener] = []
+    opaque: list[Range] = []  # code spans, autolinks, raw HTML: no bare URLs there
+    i = 0
+    while i < n:
+        c = s[i]
+        if c == "\\":
+            # GFM scans bare URLs in the raw text, escapes included, so an
+            # escape does not end one.
+            if i + 1 < n and s[i + 1] in ASCII_PUNCT:
+                i += 2
+            else:
+                i += 1
+        elif c == "`":
+            end, closed = _code_span_end(s, i)
+            if closed:
+                opaque.append((i, end))
+            i = end
+        elif c == "<":
+            i = _scan_angle(s, i, found, opaque)
+        elif c == "!" and i + 1 < n and s[i + 1] == "[":
+            openers.append(_Opener(i, True))
+            i += 2
+        elif c == "[":
+            openers.append(_Opener(i, False))
+            i += 1
+        elif c == "]":
+            i = _close_bracket(s, i, openers, found, is_reference)
+        else:
+            i += 1
+    found.sort(key=lambda f: f.whole[0])
+    _add_bare_urls(s, found, opaque)
+    found.sort(key=lambda f: (f.dest or f.whole)[0])
+    return found
+
+
+def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range]) -> int:
+    match = _AUTOLINK.match(s, i)
+    if match:
+        found.append(Found("autolink", match.span(), dest=match.span(1)))
+        opaque.append(match.span())
+        return match.end()
+    match = _EMAIL_AUTOLINK.match(s, i)
+    if match:
+        opaque.append(match.span())
+        return match.end()
+    match = _OPEN_TAG.match(s, i)
+    if match:
+        for attr in html_link_attrs(s, match.start(), match.end()):
+            found.append(Found("html", match.span(), dest=attr))
+        opaque.append(match.span())
+        return match.end()
+    match = _OTHER_HTML.match(s, i)
+    if match:
+        opaque.append(match.span())
+        return match.end()
+    return i + 1
+
+
+def _close_bracket(
+    s: str,
+    i: int,
+    openers: list[_Opener],
+    found: list[Found],
+    is_reference: Callable[[str], str | None] | None,
+) -> int:
+    if not openers:
+        return i + 1
+    opener = openers.pop()
+    if not opener.active:
+        return i + 1
+    text_start = opener.pos + (2 if opener.image else 1)
+    kind = "image" if opener.image else "inline"
+    tail = _parse_inline_tail(s, i + 1)
+    if tail is not None:
+        dest, end = tail
+        found.append(Found(kind, (opener.pos, end), dest=dest, text=(text_start, i)))
+        _deactivate(openers, opener)
+        return end
+    if is_reference is not None:
+        label_end = _parse_label(s, i + 1) if i + 1 < len(s) and s[i + 1] == "[" else None
+        ref: str | None = None
+        end = i + 1
+        if label_end is not None and label_end - (i + 1) > 2:
+            ref = is_reference(s[i + 2 : label_end - 1])
+            end = label_end
+        elif label_end is None or label_end - (i + 1) == 2:
+            ref = is_reference(s[text_start:i])
+            end = label_end if label_end is not None else i + 1
+        if ref is not None:
+            ref_kind = "image" if opener.image else "reference"
+            found.append(Found(ref_kind, (opener.pos, end), text=(text_start, i), ref=ref))
+            _deactivate(openers, opener)
+            return end
+    return i + 1
+
+
+def _deactivate(openers: list[_Opener], opener: _Opener) -> None:
+    if not opener.image:
+        for other in openers:
+            if not other.image:
+                other.active = False
+
+
+# GFM extended autolinks -------------------------------------------------------
+
+_BARE_START = re.compile(r"https?://|www\.", re.IGNORECASE)
+_DOMAIN = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
+_TRAILING_PUNCT = "?!.,:*_~"
+_LEFT_BOUNDARY = frozenset(" \t\n*_~(")
+_ENTITY_TAIL = re.compile(r"&[A-Za-z0-9]+;$")
+
+
+def bare_url_end(s: str, start: int, stop: int) -> int | None:
+    """End of a GFM extended autolink starting at ``start`` (before ``stop``)."""
+    head = _BARE_START.match(s, start, stop)
+    if head is None:
+        return None
+    domain = _DOMAIN.match(s, head.end(), stop)
+    if domain is None:
+        return None
+    parts = domain.group(0).split(".")
+    if any("_" in part for part in parts[-2:]):
+        return None
+    end = head.end() + len(domain.group(0))
+    while end < stop and not s[end].isspace() and s[end] != "<":
+        end += 1
+    return _trim_tail(s, start, end)
+
+
+def _trim_tail(s: str, start: int, end: int) -> int | None:
+    while end > start:
+        last = s[end - 1]
+        if last in _TRAILING_PUNCT:
+            end -= 1
+        elif last == ")":
+            text = s[start:end]
+            if text.count(")") > text.count("("):
+                end -= 1
+            else:
+                break
+        elif last == ";":
+            match = _ENTITY_TAIL.search(s, start, end)
+            if match is None:
+                break
+            end = match.start()
+        else:
+            break
+    return end
+
+
+def _add_bare_urls(s: str, found: list[Found], opaque: list[Range]) -> None:
+    blocked = sorted([f.whole for f in found if f.kind != "html"] + opaque, key=lambda r: r[0])
+    pos = 0
+    segments: list[Range] = []
+    for start, end in blocked:
+        if start > pos:
+            segments.append((pos, start))
+        pos = max(pos, end)
+    if pos < len(s):
+        segments.append((pos, len(s)))
+    for seg_start, seg_stop in segments:
+        pos = seg_start
+        while True:
+            head = _BARE_START.search(s, pos, seg_stop)
+            if head is None:
+                break
+            start = head.start()
+            pos = head.end()
+            if start > 0 and s[start - 1] not in _LEFT_BOUNDARY:
+                continue
+            end = bare_url_end(s, start, seg_stop)
+            if end is not None and end > head.end():
+                found.append(Found("bare", (start, end), dest=(start, end)))
+                pos = end
+
+
+def parse_definition(s: str, i: int) -> tuple[Range, Range] | None:
+    """Label range and destination range of a definition whose ``[`` is at ``i``."""
+    label_end = _parse_label(s, i)
+    if label_end is None or label_end >= len(s) or s[label_end] != ":":
+        return None
+    j = _skip_space(s, label_end + 1)
+    parsed = _parse_destination(s, j)
+    if parsed is None:
+        return None
+    return (i + 1, label_end - 1), parsed[0]

@@ -1,0 +1,112 @@
+"""An independent link extractor built on markdown-it-py tokens (the test oracle).
+
+It reports ``(line, href)`` for http(s) links the way a CommonMark + GFM
+renderer sees them: link and image tokens, ``href``/``src`` in HTML tokens,
+and bare URLs through linkify, narrowed to GFM's extended-autolink rules.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+_WEB = ("http://", "https://")
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table", "strikethrough"])
+    # Compare destinations as written and unescaped, not percent-encoded.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    # GFM links bare e-mail addresses as mailto:, never as web links.
+    md.linkify.set({"fuzzy_email": False})
+    return md
+
+
+class _Attrs(HTMLParser):
+    """Collects (line offset, value) of href/src attributes; skips comments."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.source_lines = source.split("\n")
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, _ = self.getpos()
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append((line - 1 + self._extra_lines(line - 1, name), value))
+
+    handle_startendtag = handle_starttag
+
+    def _extra_lines(self, first: int, name: str) -> int:
+        # An attribute can sit on a later line than its tag's "<".
+        pattern = re.compile(rf"\b{name}\s*=", re.IGNORECASE)
+        for offset, text in enumerate(self.source_lines[first:]):
+            if pattern.search(text):
+                return offset
+        return 0
+
+
+def _html_links(content: str) -> list[tuple[int, str]]:
+    parser = _Attrs(content)
+    parser.feed(content)
+    parser.close()
+    return parser.found
+
+
+def _is_gfm_bare(text: str) -> bool:
+    """GFM links only ``http(s)://…`` and ``www.…`` bare text (linkify-it also links
+    ``example.com``, ``//host`` and ``ftp://``)."""
+    return text.lower().startswith(("http://", "https://", "www."))
+
+
+def reference_web_links(text: str) -> list[tuple[int, str]]:
+    """(1-based line, href) of every http(s) link in ``text``."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    env: dict = {}
+    tokens = _parser().parse(text, env)
+    definitions = {
+        (ref["href"], ref.get("title", "")) for ref in env.get("references", {}).values()
+    }
+    found: list[tuple[int, str]] = []
+    for ref in env.get("references", {}).values():
+        found.append((ref["map"][0] + 1, ref["href"]))
+    for token in tokens:
+        if token.map is None:
+            continue
+        if token.type == "html_block":
+            first = token.map[0] + 1
+            found.extend((first + line, href) for line, href in _html_links(token.content))
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1
+        children = token.children
+        for index, child in enumerate(children):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline":
+                found.extend((line + extra, href) for extra, href in _html_links(child.content))
+                line += child.content.count("\n")
+            elif child.type == "image":
+                found.append((line, str(child.attrs.get("src", ""))))
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                if child.markup == "linkify":
+                    shown = children[index + 1].content if index + 1 < len(children) else ""
+                    if not _is_gfm_bare(shown):
+                        continue
+                elif (
+                    child.markup != "autolink"
+                    and (
+                        href,
+                        str(child.attrs.get("title", "")),
+                    )
+                    in definitions
+                ):
+                    # A reference usage: the definition was reported at its own line.
+                    continue
+                found.append((line, href))
+    return [(line, href) for line, href in found if href.lower().startswith(_WEB)]
