@@ -72,3 +72,4 @@ class Publication:
     sources: tuple[str, ...]
     evidence: tuple[str, ...]
     confidence: float
+    notes: tuple[str, ...] = ()  # conflicts between sources, doubtful years

@@ -1,0 +1,304 @@
+"""DBLP publication search: where a preprint was formally published.
+
+``https://dblp.org/search/publ/api?q=…&format=json&h=…`` answers
+``result.hits.hit[].info`` with ``title`` (ending in a period), ``venue``, ``year``,
+``type``, ``key``, ``doi``, ``ee`` (a string or a list) and ``authors.author`` (a
+dict for one author, a list for several). ``CoRR`` and "Informal and Other
+Publications" records are preprints and never count as a publication.
+
+A hit matches a paper only on title similarity *and* author overlap (last names);
+the published title may differ from the preprint's ("S-LoRA" vs "SLoRA", a new
+subtitle, a renamed system), so up to three queries are tried: the title words,
+the part before the colon with the first author, the part after the colon.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
+from typing import Any
+
+import httpx
+
+from listwatch.sources import cache
+from listwatch.sources.http import Counter, Pacer, ServiceDown, send
+from listwatch.sources.venues import is_preprint
+from listwatch.state import Store
+
+API_URL = "https://dblp.org/search/publ/api"
+NAMESPACE = "dblp.search"
+INFORMAL_TYPE = "Informal and Other Publications"
+HITS = 30
+
+
+class MalformedAnswer(ValueError):
+    """DBLP answered something that is not its documented JSON shape."""
+
+
+@dataclass(frozen=True)
+class DblpHit:
+    """One DBLP record."""
+
+    title: str
+    authors: tuple[str, ...]
+    venue: str
+    year: int | None
+    type: str
+    key: str
+    doi: str | None
+    ee: tuple[str, ...]
+    url: str | None
+
+    @property
+    def informal(self) -> bool:
+        """CoRR preprints and other informal records."""
+        return (
+            self.type == INFORMAL_TYPE
+            or is_preprint(self.venue)
+            or self.key.startswith("journals/corr/")
+        )
+
+    @property
+    def page(self) -> str | None:
+        """The paper's page: a DOI link if there is one, else the first ``ee``."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        for link in self.ee:
+            if "doi.org/" in link:
+                return link
+        return self.ee[0] if self.ee else None
+
+
+@dataclass(frozen=True)
+class DblpMatch:
+    """A formal DBLP record judged to be the same paper."""
+
+    hit: DblpHit
+    title_score: float
+    author_score: float
+    strength: str  # "strong" | "medium" | "weak"
+    query: str
+
+
+@dataclass(frozen=True)
+class DblpLookup:
+    match: DblpMatch | None
+    warnings: tuple[str, ...]
+    requests: int
+    down: bool = False
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("text", "")
+    return value if isinstance(value, str) else str(value) if value is not None else ""
+
+
+def parse_hits(data: Any) -> tuple[DblpHit, ...]:
+    """The hits of one search answer; ``MalformedAnswer`` if the shape is wrong."""
+    try:
+        hits = data["result"]["hits"]
+    except (KeyError, TypeError):
+        raise MalformedAnswer("no result.hits in the answer") from None
+    if not isinstance(hits, dict):
+        raise MalformedAnswer("result.hits is not an object")
+    found: list[DblpHit] = []
+    for hit in _as_list(hits.get("hit")):
+        info = hit.get("info") if isinstance(hit, dict) else None
+        if not isinstance(info, dict) or not isinstance(info.get("title"), str):
+            raise MalformedAnswer("a hit without info.title")
+        authors_block = info.get("authors")
+        raw_authors = authors_block.get("author") if isinstance(authors_block, dict) else None
+        authors = tuple(a for a in (_text(x).strip() for x in _as_list(raw_authors)) if a)
+        venue = " ".join(_text(v) for v in _as_list(info.get("venue")))
+        year_text = _text(info.get("year"))
+        found.append(DblpHit(
+            title=info["title"].strip(),
+            authors=authors,
+            venue=venue.strip(),
+            year=int(year_text) if year_text.isdigit() else None,
+            type=_text(info.get("type")),
+            key=_text(info.get("key")),
+            doi=_text(info.get("doi")) or None,
+            ee=tuple(e for e in (_text(x) for x in _as_list(info.get("ee"))) if e),
+            url=_text(info.get("url")) or None,
+        ))
+    return tuple(found)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def title_key(title: str) -> str:
+    """Title for comparison: case, accents, hyphens inside words and punctuation dropped."""
+    text = _fold(title)
+    text = re.sub(r"(?<=\w)[-‐–](?=\w)", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """0..1: the better of character similarity and word overlap."""
+    ka, kb = title_key(a), title_key(b)
+    if not ka or not kb:
+        return 0.0
+    ratio = SequenceMatcher(None, ka, kb).ratio()
+    wa, wb = set(ka.split()), set(kb.split())
+    jaccard = len(wa & wb) / len(wa | wb)
+    return max(ratio, jaccard)
+
+
+def last_name(author: str) -> str:
+    """``"Wei Wang 0001"`` → ``"wang"`` (DBLP's homonym numbers dropped)."""
+    words = re.sub(r"\s+\d{4}$", "", author.strip()).replace(".", " ").split()
+    words = [w for w in words if w.lower() not in {"jr", "sr", "ii", "iii"}]
+    return _fold(words[-1]) if words else ""
+
+
+def author_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, int]:
+    """Share of the shorter author list found in the other (by last name), and the count."""
+    la = {last_name(x) for x in a} - {""}
+    lb = {last_name(x) for x in b} - {""}
+    if not la or not lb:
+        return 0.0, 0
+    common = len(la & lb)
+    return common / min(len(la), len(lb)), common
+
+
+def _split_title(title: str) -> tuple[str, str]:
+    head, sep, tail = title.partition(":")
+    return (head.strip(), tail.strip()) if sep else ("", title.strip())
+
+
+def judge(title: str, authors: Sequence[str], hit: DblpHit, query: str) -> DblpMatch | None:
+    """The match between a paper and a formal hit, or None when it is not the same paper."""
+    if hit.informal or not authors or not hit.authors:
+        return None
+    t_score = title_similarity(title, hit.title)
+    a_score, common = author_overlap(authors, hit.authors)
+    if t_score >= 0.9 and a_score >= 0.5:
+        strength = "strong"
+    elif t_score >= 0.7 and a_score >= 0.75:
+        strength = "medium"
+    else:
+        _, tail = _split_title(title)
+        _, hit_tail = _split_title(hit.title.rstrip("."))
+        tail_score = title_similarity(tail, hit_tail) if tail and hit_tail else 0.0
+        if tail_score >= 0.6 and a_score >= 0.8 and common >= 2:
+            strength = "weak"  # renamed system, same authors and subject
+            t_score = max(t_score, tail_score)
+        else:
+            return None
+    return DblpMatch(hit=hit, title_score=round(t_score, 3), author_score=round(a_score, 3),
+                     strength=strength, query=query)
+
+
+_RANK = {"strong": 3, "medium": 2, "weak": 1}
+
+
+def best_match(title: str, authors: Sequence[str], hits: Sequence[DblpHit],
+               query: str = "") -> DblpMatch | None:
+    """The most convincing formal hit; ties go to the earliest year, then the key."""
+    matches = [m for m in (judge(title, authors, h, query) for h in hits) if m]
+    if not matches:
+        return None
+    return max(matches, key=lambda m: (_RANK[m.strength], m.title_score + m.author_score,
+                                       -(m.hit.year or 9999), m.hit.key))
+
+
+def queries(title: str, authors: Sequence[str]) -> tuple[str, ...]:
+    """Search strings to try in order, most specific first."""
+
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s-]", " ", text).replace("-", " ").split())
+
+    found: list[str] = [words(title)]
+    head, tail = _split_title(title)
+    first = last_name(authors[0]) if authors else ""
+    if head:
+        found.append(" ".join(x for x in (words(head), first) if x))
+        if tail:
+            found.append(" ".join(x for x in (words(tail), first) if x))
+    elif first:
+        found.append(f"{words(title)} {first}")
+    return tuple(dict.fromkeys(q for q in found if q))
+
+
+async def search(
+    query: str,
+    *,
+    client: httpx.AsyncClient,
+    store: Store | None,
+    now: datetime,
+    max_age_s: float,
+    pacer: Pacer,
+    counter: Counter,
+    api_url: str = API_URL,
+    backoff: float = 1.0,
+) -> tuple[DblpHit, ...]:
+    """Hits for one query, from the cache when fresh. Raises ServiceDown / MalformedAnswer."""
+    entry = store.cache_get(NAMESPACE, query) if store is not None else None
+    if cache.is_fresh(entry, now, max_age_s):
+        cached = cache.decode(entry)
+        if cached is not None:
+            return parse_hits(cached)
+    response = await send(
+        client, "GET", api_url, service="dblp.org",
+        params={"q": query, "format": "json", "h": str(HITS)},
+        pacer=pacer, counter=counter, backoff=backoff,
+    )
+    try:
+        data = response.json()
+    except ValueError:
+        raise MalformedAnswer("not JSON") from None
+    hits = parse_hits(data)
+    cache.put(store, NAMESPACE, query, data, now=now)
+    return hits
+
+
+async def lookup(
+    title: str,
+    authors: Sequence[str],
+    *,
+    client: httpx.AsyncClient,
+    store: Store | None,
+    now: datetime,
+    max_age_s: float,
+    pacer: Pacer,
+    api_url: str = API_URL,
+    backoff: float = 1.0,
+) -> DblpLookup:
+    """Search DBLP for the formal publication of a paper; stops at the first strong match."""
+    counter = Counter()
+    warnings: list[str] = []
+    best: DblpMatch | None = None
+    down = False
+    for query in queries(title, authors):
+        try:
+            hits = await search(query, client=client, store=store, now=now, max_age_s=max_age_s,
+                                pacer=pacer, counter=counter, api_url=api_url, backoff=backoff)
+        except MalformedAnswer as exc:
+            warnings.append(f"dblp.org: malformed answer for {query!r}: {exc}")
+            break
+        except ServiceDown as exc:
+            warnings.append(str(exc))
+            down = True
+            break
+        match = best_match(title, authors, hits, query)
+        if match and (best is None or _RANK[match.strength] > _RANK[best.strength]):
+            best = match
+        if best and best.strength == "strong":
+            break
+    return DblpLookup(match=best, warnings=tuple(warnings), requests=counter.sent, down=down)

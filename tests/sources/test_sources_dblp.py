@@ -1,0 +1,135 @@
+"""DBLP: parsing real-shaped answers, matching on title and authors, politeness."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from sources_samples import SLORA_AUTHORS, dblp_answer, dblp_hit
+
+from listwatch.sources import dblp
+from listwatch.sources.http import Pacer
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_parse_single_author_dict_and_ee_list() -> None:
+    data = dblp_answer(
+        dblp_hit("Solo Paper.", ["Ada Lovelace"], "OSDI", "2022", key="conf/osdi/L22",
+                 ee=["https://www.usenix.org/conference/osdi22/presentation/l", "https://x"]),
+        dblp_hit("Two Authors.", ["A B", "C D"], "CoRR", "2021", key="journals/corr/abs-1",
+                 type_="Informal and Other Publications", ee="https://arxiv.org/abs/2101.1"),
+    )
+    hits = dblp.parse_hits(data)
+    assert hits[0].authors == ("Ada Lovelace",)
+    assert hits[0].ee[0].startswith("https://www.usenix.org/")
+    assert hits[0].page == "https://www.usenix.org/conference/osdi22/presentation/l"
+    assert hits[0].year == 2022 and not hits[0].informal
+    assert hits[1].authors == ("A B", "C D") and hits[1].ee == ("https://arxiv.org/abs/2101.1",)
+    assert hits[1].informal
+
+
+def test_parse_no_hits_and_malformed() -> None:
+    assert dblp.parse_hits(dblp_answer()) == ()
+    with pytest.raises(dblp.MalformedAnswer):
+        dblp.parse_hits({"unexpected": True})
+    with pytest.raises(dblp.MalformedAnswer):
+        dblp.parse_hits({"result": {"hits": {"hit": [{"info": {}}]}}})
+
+
+def test_match_ignores_corr_and_prefers_formal_record() -> None:
+    hits = dblp.parse_hits(dblp_answer(
+        dblp_hit("S-LoRA: Serving Thousands of Concurrent LoRA Adapters.", SLORA_AUTHORS,
+                 "CoRR", "2023", key="journals/corr/abs-2311-03285",
+                 type_="Informal and Other Publications"),
+        dblp_hit("SLoRA: Scalable Serving of Thousands of LoRA Adapters.", SLORA_AUTHORS,
+                 "MLSys", "2024", key="conf/mlsys/ShengCLHLYCZZKG24",
+                 ee="https://proceedings.mlsys.org/paper_files/paper/2024/hash/x.html"),
+    ))
+    match = dblp.best_match("S-LoRA: Serving Thousands of Concurrent LoRA Adapters",
+                            SLORA_AUTHORS, hits)
+    assert match is not None
+    assert match.hit.venue == "MLSys" and match.hit.year == 2024
+    assert match.strength in {"strong", "medium"}
+
+
+def test_same_title_other_authors_is_not_a_match() -> None:
+    hits = dblp.parse_hits(dblp_answer(
+        dblp_hit("Attention Is All You Need.", ["Someone Else", "Another Person"],
+                 "NeurIPS", "2017", key="conf/nips/X17"),
+    ))
+    assert dblp.best_match("Attention Is All You Need", ["Ashish Vaswani", "Noam Shazeer"],
+                           hits) is None
+
+
+def test_renamed_system_weak_match_needs_authors() -> None:
+    authors = ["Jiamin Li", "Hong Xu", "Yibo Zhu", "Zherui Liu", "Chuanxiong Guo", "Cong Wang"]
+    hits = dblp.parse_hits(dblp_answer(
+        dblp_hit("Lyra: Elastic Scheduling for Deep Learning Clusters.", authors, "EuroSys",
+                 "2023", key="conf/eurosys/LiXZLGW23", doi="10.1145/3552326.3587445"),
+    ))
+    match = dblp.best_match("Aryl: An Elastic Cluster Scheduler for Deep Learning", authors, hits)
+    assert match is not None and match.strength == "weak"
+    assert match.hit.page == "https://doi.org/10.1145/3552326.3587445"
+    assert dblp.best_match("Aryl: An Elastic Cluster Scheduler for Deep Learning",
+                           ["Nobody Known", "Other Person"], hits) is None
+
+
+def test_queries_try_title_then_parts() -> None:
+    found = dblp.queries("S-LoRA: Serving Thousands of Concurrent LoRA Adapters", SLORA_AUTHORS)
+    assert found[0] == "S LoRA Serving Thousands of Concurrent LoRA Adapters"
+    assert found[1] == "S LoRA sheng"
+    assert found[2] == "Serving Thousands of Concurrent LoRA Adapters sheng"
+
+
+def test_lookup_retries_429_with_retry_after_and_caches(tmp_path) -> None:
+    from listwatch.state import Store
+
+    calls: list[httpx.Request] = []
+    answer = dblp_answer(dblp_hit("S-LoRA: Serving Thousands of Concurrent LoRA Adapters.",
+                                  SLORA_AUTHORS, "MLSys", "2024", key="conf/mlsys/S24"))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            return httpx.Response(429, headers={"Retry-After": "0"})
+        return httpx.Response(200, json=answer)
+
+    async def run(store: Store) -> dblp.DblpLookup:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await dblp.lookup(
+                "S-LoRA: Serving Thousands of Concurrent LoRA Adapters", SLORA_AUTHORS,
+                client=client, store=store, now=NOW, max_age_s=3600, pacer=Pacer(0),
+                backoff=0)
+
+    with Store.open(tmp_path / "s.db") as store:
+        first = asyncio.run(run(store))
+        assert first.match is not None and first.match.strength == "strong"
+        assert first.requests == 2 and not first.warnings
+        assert calls[0].url.params["format"] == "json"
+        second = asyncio.run(run(store))
+        assert second.requests == 0 and second.match == first.match
+
+
+def test_lookup_malformed_and_down_are_warnings() -> None:
+    def bad(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"<html>maintenance</html>")
+
+    def down(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503)
+
+    async def run(handler) -> dblp.DblpLookup:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await dblp.lookup("A Title: Here", ["Ada Lovelace"], client=client,
+                                     store=None, now=NOW, max_age_s=1, pacer=Pacer(0),
+                                     backoff=0)
+
+    malformed = asyncio.run(run(bad))
+    assert malformed.match is None and "malformed" in malformed.warnings[0]
+    unavailable = asyncio.run(run(down))
+    assert unavailable.match is None and unavailable.down
+    assert "HTTP 503" in unavailable.warnings[0]
+    assert json.dumps(unavailable.warnings)  # plain strings
