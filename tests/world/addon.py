@@ -1,0 +1,123 @@
+"""mitmproxy addon: the simulated internet. Run as ``mitmdump -s tests/world/addon.py``.
+
+Answers every request itself (never connects upstream); refuses CONNECT to names that do
+not resolve in the scenario; serves a control API on ``http://world.control/`` (scenario
+push, reset, request log, contract violations). All work is delegated to
+:class:`world.engine.Engine`; this module only adapts mitmproxy flows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from mitmproxy import http
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from world import github_graphql
+from world.engine import Engine
+from world.model import CONTROL_HOST
+from world.wire import Reply, Req
+
+CHUNK = b"0123456789abcdef" * 4096
+
+
+def _json(data: Any, status: int = 200) -> http.Response:
+    return http.Response.make(
+        status, json.dumps(data).encode(), {"content-type": "application/json"}
+    )
+
+
+class WorldAddon:
+    """Adapter between mitmproxy flows and the engine."""
+
+    def __init__(self) -> None:
+        self.engine = Engine()
+        github_graphql.warm_up()
+
+    # -- CONNECT: refuse names that do not resolve -----------------------------------
+
+    def http_connect(self, flow: http.HTTPFlow) -> None:
+        """Answer 502 to CONNECT for unresolvable names, like a real forward proxy."""
+        host = flow.request.host
+        if self.engine.resolves(host):
+            return
+        now = time.monotonic()
+        rec = self.engine.begin(Req("https", host, "CONNECT", "", "", {}, b"", now))
+        msg = f"502 Bad Gateway: could not resolve host {host!r} (Name or service not known)\n"
+        flow.response = http.Response.make(502, msg.encode(), {"content-type": "text/plain"})
+        self.engine.end(rec, 502, "does not resolve")
+
+    # -- requests ----------------------------------------------------------------------
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        """Answer a request from the scenario."""
+        started = time.monotonic()
+        r = flow.request
+        path, _, query = r.path.partition("?")
+        headers = {k.lower(): v for k, v in r.headers.items()}
+        body = r.get_content(strict=False) or b""
+        req = Req(
+            r.scheme, r.host.lower(), r.method.upper(), path or "/", query, headers, body, started
+        )
+        if req.host == CONTROL_HOST:
+            flow.response = self._control(req)
+            return
+        rec = self.engine.begin(req)
+        flow.metadata["world_rec"] = rec
+        is_graphql = req.host == "api.github.com" and req.path.rstrip("/") == "/graphql"
+        if is_graphql and not github_graphql.schema_ready.is_set():
+            await asyncio.to_thread(github_graphql.schema)
+        try:
+            reply = self.engine.handle(req, rec)
+        except Exception as exc:  # a bug in the world must be loud, not a hang
+            self.engine.violation(f"tests/world crashed on {req.method} {req.url}: {exc!r}")
+            reply = Reply(500, {"content-type": "text/plain"}, f"world error: {exc!r}".encode())
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.action in ("reset", "hang"):
+            self.engine.end(rec, None, reply.action)
+            if flow.killable:
+                flow.kill()
+            return
+        content = reply.body
+        if reply.body_size is not None:
+            reps, rest = divmod(reply.body_size, len(CHUNK))
+            content = CHUNK * reps + CHUNK[:rest]
+        if req.method == "HEAD":
+            content = b""
+        flow.response = http.Response.make(reply.status, content, reply.headers)
+        self.engine.end(rec, reply.status)
+
+    def error(self, flow: http.HTTPFlow) -> None:
+        """Close the log record of a flow that failed (client gone, killed...)."""
+        rec = flow.metadata.get("world_rec")
+        if rec is not None and rec["end"] is None:
+            self.engine.end(rec, None, str(flow.error) if flow.error else "error")
+
+    # -- control API -------------------------------------------------------------------
+
+    def _control(self, req: Req) -> http.Response:
+        e = self.engine
+        if req.path == "/ping":
+            return _json({"ok": True, "schema_ready": github_graphql.schema_ready.is_set()})
+        if req.path == "/scenario" and req.method == "PUT":
+            e.set_scenario(req.json())
+            return _json({"ok": True})
+        if req.path == "/reset" and req.method == "POST":
+            e.reset()
+            return _json({"ok": True})
+        if req.path == "/log":
+            since = int(req.arg("since", "0") or 0)
+            return _json([rec for rec in e.log if rec["seq"] > since])
+        if req.path == "/violations":
+            return _json(e.violations)
+        return _json({"error": f"unknown control call {req.method} {req.path}"}, 404)
+
+
+addons = [WorldAddon()]
