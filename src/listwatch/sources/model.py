@@ -31,10 +31,11 @@ class RepoFacts:
 
     @property
     def renamed(self) -> bool:
+        # GitHub names are case-insensitive: "Org/Repo" linked as "org/repo" is no rename.
         return (
             self.exists
             and self.name_with_owner is not None
-            and self.name_with_owner != self.requested
+            and self.name_with_owner.lower() != self.requested.lower()
         )
 
 

@@ -1,0 +1,128 @@
+"""arXiv: reading Atom entries, chunking id_list requests, spacing, unknown ids."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlparse
+
+import arxiv
+from arxiv import _feed
+
+from listwatch.sources import arxiv as arxiv_source
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _entry(ident: str, version: int = 3, *, comment: str | None = None,
+           journal_ref: str | None = None, doi: str | None = None,
+           summary: str = "We present a system.") -> str:
+    extra = ""
+    ns = 'xmlns:arxiv="http://arxiv.org/schemas/atom"'
+    if comment:
+        extra += f"<arxiv:comment {ns}>{comment}</arxiv:comment>"
+    if journal_ref:
+        extra += f"<arxiv:journal_ref {ns}>{journal_ref}</arxiv:journal_ref>"
+    if doi:
+        extra += f"<arxiv:doi {ns}>{doi}</arxiv:doi>"
+    return f"""<entry>
+    <id>http://arxiv.org/abs/{ident}v{version}</id>
+    <updated>2024-06-05T17:00:00Z</updated>
+    <published>2023-11-06T18:59:59Z</published>
+    <title>S-LoRA: Serving Thousands of
+      Concurrent   LoRA Adapters</title>
+    <summary>{summary}</summary>
+    <author><name>Ying Sheng</name></author>
+    <author><name>Ion Stoica</name></author>
+    {extra}
+    <link href="http://arxiv.org/abs/{ident}v{version}" rel="alternate" type="text/html"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG"/>
+  </entry>"""
+
+
+def _feed_bytes(entries: list[str]) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{len(entries)}</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{len(entries)}</opensearch:itemsPerPage>
+  {"".join(entries)}
+</feed>""".encode()
+
+
+def test_facts_from_atom_entry() -> None:
+    feed = _feed.parse(_feed_bytes([_entry("2311.03285", comment="MLSys 2024",
+                                           journal_ref="Proceedings of MLSys 2024",
+                                           doi="10.1145/1.2")]))
+    facts = arxiv_source.facts_from_result(feed.results[0])
+    assert facts.arxiv_id == "2311.03285" and facts.version == 3
+    assert facts.title == "S-LoRA: Serving Thousands of Concurrent LoRA Adapters"
+    assert facts.authors == ("Ying Sheng", "Ion Stoica")
+    assert facts.comment == "MLSys 2024" and facts.journal_ref == "Proceedings of MLSys 2024"
+    assert facts.doi == "10.1145/1.2" and not facts.withdrawn
+    assert facts.url == "https://arxiv.org/abs/2311.03285"
+    assert facts.published == datetime(2023, 11, 6, 18, 59, 59, tzinfo=UTC)
+
+
+def test_withdrawn_detected() -> None:
+    feed = _feed.parse(_feed_bytes([
+        _entry("2101.00001", comment="This paper has been withdrawn by the author"),
+        _entry("2101.00002", summary="This paper has been withdrawn due to an error."),
+    ]))
+    assert all(arxiv_source.facts_from_result(r).withdrawn for r in feed.results)
+
+
+def test_bare_ids() -> None:
+    assert arxiv_source.bare_id("https://arxiv.org/abs/2312.07104v2") == "2312.07104"
+    assert arxiv_source.bare_id("arXiv:1706.03762") == "1706.03762"
+    assert arxiv_source.bare_id("https://arxiv.org/pdf/hep-th/9901001v1") == "hep-th/9901001"
+    assert arxiv_source.bare_id("not an id") is None
+
+
+class FakeClient(arxiv.Client):
+    """Answers id_list pages from memory; records the ids and when each page was asked."""
+
+    def __init__(self, known: set[str]) -> None:
+        super().__init__(page_size=100, delay_seconds=0, num_retries=0)
+        self.known = known
+        self.pages: list[tuple[float, list[str]]] = []
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
+        ids = parse_qs(urlparse(url).query)["id_list"][0].split(",")
+        self.pages.append((time.monotonic(), ids))
+        return _feed.parse(_feed_bytes([_entry(i) for i in ids if i in self.known]))
+
+
+def test_fetch_chunks_spacing_unknown_and_cache(tmp_path, monkeypatch) -> None:
+    from listwatch.state import Store
+
+    monkeypatch.setattr(arxiv_source, "CHUNK", 2)
+    ids = ["2311.03285", "2311.03286v2", "https://arxiv.org/abs/2311.03287", "2311.99999",
+           "2311.03285"]
+    fake = FakeClient({"2311.03285", "2311.03286", "2311.03287"})
+    with Store.open(tmp_path / "s.db") as store:
+        report = asyncio.run(arxiv_source.fetch_papers(
+            ids, store=store, now=NOW, max_age_s=3600, client_factory=lambda: fake, delay=0.3))
+        assert [p[1] for p in fake.pages] == [["2311.03285", "2311.03286"],
+                                              ["2311.03287", "2311.99999"]]
+        assert fake.pages[1][0] - fake.pages[0][0] >= 0.3
+        assert report.requests == 2
+        assert set(report.facts) == {"2311.03285", "2311.03286", "2311.03287"}
+        assert report.unknown == ("2311.99999",)
+        assert "2311.99999" in report.warnings[0]
+        again = asyncio.run(arxiv_source.fetch_papers(
+            ids, store=store, now=NOW, max_age_s=3600, client_factory=lambda: fake, delay=0.3))
+        assert len(fake.pages) == 3  # only the unknown id is asked again
+        assert again.facts["2311.03285"] == report.facts["2311.03285"]
+
+
+def test_service_down_is_a_warning() -> None:
+    class Down(arxiv.Client):
+        def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
+            raise arxiv.HTTPError(url, 3, 503)
+
+    report = asyncio.run(arxiv_source.fetch_papers(
+        ["2311.03285"], store=None, now=NOW, max_age_s=1,
+        client_factory=lambda: Down(delay_seconds=0), delay=0))
+    assert report.facts == {} and "HTTP 503" in report.warnings[0]
