@@ -255,13 +255,20 @@ def _item_span(doc: Document, item: ListItem) -> Span:
     return Span(first + offset, max(end, first + offset))
 
 
-def _read_item(
-    doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link]
-) -> tuple[Entry | None, list[LabelledLink], list[Link]]:
-    """The entry of one item (None without a title), its labelled links, all its links."""
+@dataclass(frozen=True)
+class _Read:
+    entry: Entry | None  # None when the item has no title
+    labelled: list[LabelledLink]
+    links: list[Link]
+    text: str  # the whole first paragraph as plain text
+
+
+def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link]) -> _Read:
+    """What one list item's first paragraph says."""
     assert item.run is not None
     reader = _ItemReader(doc, item.run, blocks, defs)
     content = reader.content
+    text = _plain(content, 0, len(content), reader.founds)
     all_links = [link for _, link in reader.links]
     bracketed, plain = reader.pieces()
     title_link: Link | None = None
@@ -300,7 +307,7 @@ def _read_item(
     ]
     title_span = reader.span(*title_range)
     if not title or title_span is None:
-        return None, labelled, all_links
+        return _Read(None, labelled, all_links, text)
     venue_text = venue[1] if venue else None
     arxiv = arxiv_id_of(venue_text) if venue_text else None
     for link in all_links:
@@ -320,7 +327,7 @@ def _read_item(
         repos=repos,
         title_link=title_link,
     )
-    return entry, labelled, all_links
+    return _Read(entry, labelled, all_links, text)
 
 
 def extract_entries(
@@ -336,37 +343,50 @@ def extract_entries(
     for item in blocks.items:
         if item.run is None:
             continue
-        entry, labelled, all_links = _read_item(doc, item, blocks, defs)
-        parent = item.parent
-        owner = parent
+        read = _read_item(doc, item, blocks, defs)
+        owner = item.parent
         while owner is not None and owner not in entries:
             owner = blocks.items[owner].parent
-        if owner is not None and item.run.content.strip():
-            details.setdefault(owner, []).append(plain_text(item.run.content))
-        if entry is None:
-            if parent is not None and parent in entries and labelled:
-                host = entries[parent]
-                extra = tuple(
-                    dict.fromkeys(r for link in all_links if (r := repo_of(link.resolved)))
-                )
-                arxiv = host.arxiv_id
-                for link in all_links:
-                    arxiv = arxiv or arxiv_id_of(link.resolved)
-                entries[parent] = replace(
-                    host,
-                    links=host.links + tuple(labelled),
-                    repos=tuple(dict.fromkeys(host.repos + extra)),
-                    arxiv_id=arxiv,
-                )
-            continue
-        nested_detail = parent is not None and not all_links and entry.venue is None
-        if nested_detail:
-            continue
-        entries[item.index] = entry
+        if owner is not None and read.text:
+            details.setdefault(owner, []).append(read.text)
+        if read.entry is not None and (item.parent is None or read.links):
+            entries[item.index] = read.entry
+        elif item.parent in entries:
+            parent = item.parent
+            entries[parent] = _lend(entries[parent], read)
     return tuple(
         replace(entry, details=tuple(details.get(index, ()))) if index in details else entry
         for index, entry in sorted(entries.items())
     )
+
+
+def _lend(host: Entry, read: _Read) -> Entry:
+    """A parent entry completed by a nested item that is not an entry itself.
+
+    Its labelled links are added (``- [[Paper]](…) [[GitHub]](…)`` under a
+    title) and its venue tag is used when the parent has none (an author line
+    ending in ``(*OSDI 2018*)``).
+    """
+    repos = tuple(dict.fromkeys(r for link in read.links if (r := repo_of(link.resolved))))
+    arxiv = host.arxiv_id
+    for link in read.links:
+        arxiv = arxiv or arxiv_id_of(link.resolved)
+    host = replace(
+        host,
+        links=host.links + tuple(read.labelled),
+        repos=tuple(dict.fromkeys(host.repos + repos)),
+        arxiv_id=arxiv,
+    )
+    nested = read.entry
+    if nested is not None and nested.venue is not None and host.venue is None:
+        host = replace(
+            host,
+            venue=nested.venue,
+            venue_span=nested.venue_span,
+            venue_link=nested.venue_link,
+            arxiv_id=host.arxiv_id or arxiv_id_of(nested.venue),
+        )
+    return host
 
 
 def _label_key(link: Link) -> str:

@@ -47,6 +47,8 @@ def run_links(doc: Document, run: InlineRun, blocks: Blocks) -> list[tuple[Found
             meaning = unescape(written)
         elif item.kind == "html":
             meaning = decode_entities(written)
+        elif item.kind == "bare" and written[:4].lower() == "www.":
+            meaning = "http://" + written  # as GFM links it
         else:
             meaning = written
         if item.kind in ("bare", "autolink"):

@@ -51,12 +51,10 @@ def decode_entities(text: str) -> str:
 def resolve(url: str, base_dir: str) -> str:
     """Resolve an unescaped destination against the directory of its file.
 
-    Absolute URLs are kept (``www.`` gains ``http://``); fragments and
+    Absolute URLs are kept; fragments and
     ``mailto:`` are kept; a relative path becomes repo-relative and a path
     ending in ``/`` means that folder's ``README.md`` (GitBook convention).
     """
-    if url.startswith("www."):
-        return "http://" + url
     if _SCHEME.match(url) or url.startswith(("#", "//")) or not url:
         return url
     path, hash_, fragment = url.partition("#")
