@@ -1,1 +1,8 @@
-"""probe stage."""
+"""probe stage: is a link alive? HTTP engine, politeness, retries, verifiers, flakiness."""
+
+from listwatch.probe.context import ProbeContext
+from listwatch.probe.engine import probe_urls
+from listwatch.probe.flakiness import assess, fresh_ok
+from listwatch.probe.model import STATUSES, Hop, Verdict
+
+__all__ = ["STATUSES", "Hop", "ProbeContext", "Verdict", "assess", "fresh_ok", "probe_urls"]

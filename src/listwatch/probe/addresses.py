@@ -1,0 +1,107 @@
+"""Refuse links that point into private networks (a list must not probe our own network).
+
+Literal IPs are checked directly. Names are resolved with ``getaddrinfo`` only
+when no proxy is configured: through a proxy, DNS is the proxy's business.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Sequence
+
+from listwatch.probe.context import Resolver
+
+_LOCAL_NAMES = ("localhost", "localhost.localdomain")
+
+
+class Unresolvable(Exception):
+    """The host name does not resolve."""
+
+
+def private_reason(address: str) -> str | None:
+    """Why the IP ``address`` is not public, or None."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for flag, name in (
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_private", "private"),
+        ("is_multicast", "multicast"),
+        ("is_unspecified", "unspecified"),
+        ("is_reserved", "reserved"),
+    ):
+        if getattr(ip, flag):
+            return f"{name} address {ip}"
+    return None
+
+
+async def _getaddrinfo(host: str) -> Sequence[str]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise Unresolvable(str(exc)) from None
+    return [str(info[4][0]) for info in infos]
+
+
+class AddressGuard:
+    """Decides, once per host, whether a host may be probed."""
+
+    def __init__(self, *, allow_private: bool, proxy: bool, resolve: Resolver | None) -> None:
+        self.allow_private = allow_private
+        self.proxy = proxy
+        self.resolve = resolve or _getaddrinfo
+        self._verdicts: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+
+    async def refusal(self, host: str) -> tuple[str, str] | None:
+        """``("skipped"|"broken", detail)`` when ``host`` must not be probed, else None."""
+        host = host.lower().strip("[]").rstrip(".")
+        task = self._verdicts.get(host)
+        if task is None:
+            task = asyncio.ensure_future(self._decide(host))
+            self._verdicts[host] = task
+        return await asyncio.shield(task)
+
+    async def _decide(self, host: str) -> tuple[str, str] | None:
+        literal = _is_ip(host)
+        if not self.allow_private:
+            if host in _LOCAL_NAMES or host.endswith(".localhost"):
+                return ("skipped", f"{host} is a loopback name {_HINT}")
+            if literal:
+                reason = private_reason(host)
+                return ("skipped", f"{reason} {_HINT}") if reason else None
+        if literal or self.proxy:
+            return None
+        try:
+            addresses = await self.resolve(host)
+        except Unresolvable as exc:
+            return ("broken", f"name does not resolve ({_short(str(exc))})")
+        if not addresses:
+            return ("broken", "name does not resolve (no addresses)")
+        if not self.allow_private:
+            for address in addresses:
+                reason = private_reason(address)
+                if reason:
+                    return ("skipped", f"{host} resolves to a {reason} {_HINT}")
+        return None
+
+
+_HINT = "(set [check] private_addresses = true to check it)"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _short(text: str) -> str:
+    return text[:120]

@@ -1,0 +1,38 @@
+"""What the probe knows besides the URLs: facts, the repository tree, cached OKs."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from listwatch.probe.model import Verdict
+from listwatch.sources.model import PaperFacts, RepoFacts
+
+Resolver = Callable[[str], Awaitable[Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class ProbeContext:
+    """Inputs to ``probe_urls`` other than the URLs and the config.
+
+    - ``repo_facts``: GitHub facts keyed by lowercase ``owner/name`` as linked.
+    - ``paper_facts``: arXiv facts keyed by id without version.
+    - ``arxiv_missing``: ids the arXiv API was asked about and did not know
+      (their links are broken); ids in neither mapping are checked over HTTP.
+    - ``repo_paths``: repository-relative posix paths that exist (None: unknown).
+    - ``read_repo_file``: text of a repository file, for ``#fragment`` checks.
+    - ``ok_cache``: fresh OK verdicts (see ``flakiness.fresh_ok``); not re-requested.
+    - ``proxy``: whether requests go through a proxy (None: ask the environment).
+    - ``resolve``: host name → addresses (None: ``getaddrinfo``); for tests.
+    """
+
+    now: datetime
+    repo_facts: Mapping[str, RepoFacts] = field(default_factory=dict)
+    paper_facts: Mapping[str, PaperFacts] = field(default_factory=dict)
+    arxiv_missing: frozenset[str] = frozenset()
+    repo_paths: frozenset[str] | None = None
+    read_repo_file: Callable[[str], str | None] | None = None
+    ok_cache: Mapping[str, Verdict] = field(default_factory=dict)
+    proxy: bool | None = None
+    resolve: Resolver | None = None

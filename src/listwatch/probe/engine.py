@@ -1,0 +1,143 @@
+"""``probe_urls``: every URL judged once, politely, by the cheapest truthful means."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+import httpx
+
+from listwatch import net
+from listwatch.config import Config
+from listwatch.probe.addresses import AddressGuard
+from listwatch.probe.context import ProbeContext
+from listwatch.probe.fetch import Fetcher, Stop
+from listwatch.probe.filters import is_relative, skip_reason
+from listwatch.probe.hosts import HostLimiter
+from listwatch.probe.model import Verdict
+from listwatch.probe.redirects import without_fragment
+from listwatch.probe.verifiers import arxiv, doi, github, repo_tree
+
+# Consecutive failed attempts (timeouts, refused/reset connections) after which
+# a host is given up for the rest of the run, on top of one URL's own retries.
+EXTRA_HOST_FAILURES = 2
+
+
+async def probe_urls(
+    urls: Iterable[str],
+    *,
+    config: Config,
+    client: httpx.AsyncClient,
+    context: ProbeContext,
+    on_result: Callable[[Verdict], None] | None = None,
+) -> dict[str, Verdict]:
+    """Judge every URL once; return ``{url: verdict}`` (``on_result`` sees each as it lands).
+
+    ``on_result`` runs on the event loop thread (record verdicts from there).
+    """
+    engine = Engine(config=config, client=client, context=context)
+    return await engine.run(urls, on_result)
+
+
+class Engine:
+    """One run of the probe: shared limits, per-host state, deduplicated work."""
+
+    def __init__(self, *, config: Config, client: httpx.AsyncClient,
+                 context: ProbeContext) -> None:
+        self.config = config
+        self.context = context
+        proxy = net.proxy_configured() if context.proxy is None else context.proxy
+        self.limiter = HostLimiter(
+            concurrency=config.http.host_concurrency,
+            interval=config.http.host_interval,
+            failure_limit=config.check.retries + 1 + EXTRA_HOST_FAILURES,
+        )
+        self.guard = AddressGuard(allow_private=config.check.private_addresses, proxy=proxy,
+                                  resolve=context.resolve)
+        self.fetcher = Fetcher(config=config, client=client, limiter=self.limiter,
+                               guard=self.guard, proxy=proxy)
+        self._http: dict[str, asyncio.Task[Verdict]] = {}
+        self._doi: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+
+    async def run(self, urls: Iterable[str],
+                  on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
+        results: dict[str, Verdict] = {}
+
+        async def deliver(url: str) -> None:
+            verdict = await self.judge(url)
+            results[url] = verdict
+            if on_result is not None:
+                on_result(verdict)
+
+        unique = list(dict.fromkeys(urls))
+        async with asyncio.TaskGroup() as group:
+            for url in unique:
+                group.create_task(deliver(url))
+        return {url: results[url] for url in unique}
+
+    async def judge(self, url: str) -> Verdict:
+        """The verdict on one URL, stamped with the run's time."""
+        cached = self.context.ok_cache.get(url)
+        if cached is not None:
+            return dataclasses.replace(cached, url=url)
+        verdict = await self._judge(url)
+        return dataclasses.replace(verdict, url=url, checked_at=self.context.now)
+
+    async def _judge(self, url: str) -> Verdict:
+        reason = skip_reason(url, self.config.check)
+        if reason:
+            return Verdict(url=url, status="skipped", via="config", detail=reason)
+        if is_relative(url):
+            return repo_tree.verify(url, self.context.repo_paths, self.context.read_repo_file)
+        target = f"https:{url}" if url.startswith("//") else url
+        verdict = github.verify(target, self.context.repo_facts) or arxiv.verify(
+            target, self.context.paper_facts, self.context.arxiv_missing
+        )
+        if verdict is not None:
+            return verdict
+        carried = doi.extract(target)
+        if carried:
+            found = await self._doi_verdict(target, carried)
+            if found is not None:
+                return found
+        return await self._http_verdict(target)
+
+    async def _http_verdict(self, url: str) -> Verdict:
+        """HTTP check, shared by URLs that differ only in their fragment."""
+        key = without_fragment(url)
+        task = self._http.get(key)
+        if task is None:
+            task = self._http[key] = asyncio.ensure_future(self._check(url))
+        return await asyncio.shield(task)
+
+    async def _check(self, url: str) -> Verdict:
+        host = urlsplit(url).hostname or ""
+        refusal = await self.guard.refusal(host)
+        if refusal:
+            status, detail = refusal
+            return Verdict(url=url, status=status, via="address", detail=detail)
+        down = self.limiter.state(host).down
+        if down:
+            return Verdict(url=url, status=down[0], via="host-backoff", detail=down[1])
+        verdict = await self.fetcher.check(url)
+        return verdict
+
+    async def _doi_verdict(self, url: str, carried: str) -> Verdict | None:
+        task = self._doi.get(carried.lower())
+        if task is None:
+            task = self._doi[carried.lower()] = asyncio.ensure_future(self._ask_doi(carried))
+        found = await asyncio.shield(task)
+        if found is None:
+            return None  # the resolver said nothing usable: check the page itself
+        status, detail = found
+        return Verdict(url=url, status=status, via="doi", detail=detail,
+                       evidence=(doi.handle_api_url(carried),))
+
+    async def _ask_doi(self, carried: str) -> tuple[str, str] | None:
+        try:
+            answer = await self.fetcher.get(doi.handle_api_url(carried))
+        except Stop:
+            return None
+        return doi.interpret(carried, answer.status, answer.body)

@@ -1,0 +1,283 @@
+"""HTTP checking of one URL: polite requests, retries, HEAD→GET, redirects by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+)
+
+from listwatch.config import Config
+from listwatch.probe import retry
+from listwatch.probe.addresses import AddressGuard
+from listwatch.probe.classify import (
+    REDIRECT_STATUSES,
+    Failure,
+    challenge,
+    classify_answer,
+    classify_exception,
+    clean,
+    proxy_name_failure,
+    reason,
+)
+from listwatch.probe.hosts import HostLimiter
+from listwatch.probe.model import Hop, Verdict
+from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
+
+BODY_PREFIX = 64 * 1024
+# HEAD answers from this code up are not trusted: the same URL is asked again with
+# GET (which is retried, and whose body can show a bot check).
+HEAD_FALLBACK_FROM = 400
+# HEAD answers that mean "this host does not do HEAD": use GET for the rest of the run.
+HEAD_REFUSED = frozenset({405, 501})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer: status, headers and at most ``BODY_PREFIX`` bytes of body."""
+
+    url: str
+    method: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    tries: int = 1
+
+
+class Stop(Exception):
+    """Checking this URL ends here with ``status`` and ``detail``."""
+
+    def __init__(self, status: str, detail: str, http_status: int | None = None,
+                 retry: bool = False) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.http_status = http_status
+        self.retry = retry
+
+
+class RetryableAnswer(Exception):
+    """A 5xx/429 answer worth asking again."""
+
+    def __init__(self, answer: Answer, deferred: bool) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+        self.deferred = deferred
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, RetryableAnswer) or (isinstance(exc, Stop) and exc.retry)
+
+
+class Fetcher:
+    """Requests through the shared client, within global and per-host limits."""
+
+    def __init__(self, *, config: Config, client: httpx.AsyncClient, limiter: HostLimiter,
+                 guard: AddressGuard, proxy: bool) -> None:
+        self.config = config
+        self.client = client
+        self.limiter = limiter
+        self.guard = guard
+        self.proxy = proxy
+        self.accept = frozenset(config.check.accept)
+        self.global_slots = asyncio.Semaphore(config.http.max_concurrency)
+        self.timeout = _timeout_seconds(client)
+
+    # -- one request -----------------------------------------------------------
+
+    async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
+        """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
+        host = urlsplit(url).hostname or ""
+        state = self.limiter.state(host)
+        if state.down:
+            raise Stop(*state.down)
+        async with self.limiter.slot(host):
+            if state.down:
+                raise Stop(*state.down)
+            async with self.global_slots:
+                try:
+                    answer = await self._send(method, url)
+                except httpx.HTTPError as exc:
+                    failure = classify_exception(exc, self.timeout)
+                    self._count(host, failure)
+                    raise Stop(failure.status, failure.detail, retry=failure.retry) from None
+        if self.proxy:
+            name = proxy_name_failure(answer.status, answer.body)
+            if name:
+                self.limiter.give_up(host, "broken", name)
+                raise Stop("broken", name, answer.status)
+        self.limiter.succeeded(host)
+        return answer
+
+    async def _send(self, method: str, url: str) -> Answer:
+        wire = without_fragment(url)
+        async with self.client.stream(method, wire) as response:
+            body = bytearray()
+            if method == "HEAD":  # a body here is a server bug: never read it
+                return Answer(url, method, response.status_code, response.headers, b"")
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) >= BODY_PREFIX:
+                    break
+            return Answer(url, method, response.status_code, response.headers,
+                          bytes(body[:BODY_PREFIX]))
+
+    def _count(self, host: str, failure: Failure) -> None:
+        if failure.host_wide:
+            self.limiter.give_up(host, failure.status, failure.detail)
+        elif failure.kind in ("timeout", "refused", "reset"):
+            self.limiter.failed(host, failure.status, failure.detail)
+
+    # -- one request with retries -------------------------------------------------
+
+    async def attempts(self, method: str, url: str) -> Answer:
+        """Ask until an answer worth classifying, within ``check.retries`` retries.
+
+        Raises ``Stop`` when the URL cannot be answered (after retries, or at once
+        for failures that retrying cannot fix).
+        """
+        check = self.config.check
+        host = urlsplit(url).hostname or ""
+        tries = 0
+
+        def wait(state: RetryCallState) -> float:
+            outcome = state.outcome
+            error = outcome.exception() if outcome else None
+            if isinstance(error, RetryableAnswer) and error.deferred:
+                return 0.0  # the host limiter waits out Retry-After for every URL
+            return retry.backoff(state.attempt_number)
+
+        async def pause(seconds: float) -> None:
+            await retry.sleep(seconds)
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(check.retries + 1),
+            wait=wait,
+            retry=retry_if_exception(_retryable),
+            reraise=True,
+            sleep=pause,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    tries += 1
+                    answer = await self.request(method, url)
+                    if answer.status not in retry.RETRY_STATUSES:
+                        return answer
+                    if challenge(answer.status, answer.headers, answer.body):
+                        return answer
+                    wait_for = None
+                    if answer.status in retry.RETRY_AFTER_STATUSES:
+                        wait_for = retry.parse_retry_after(answer.headers.get("retry-after"))
+                    if wait_for is not None:
+                        if wait_for > check.retry_after_max:
+                            status = "blocked" if answer.status == 429 else "error"
+                            raise Stop(
+                                status,
+                                f"{reason(answer.status)}: Retry-After {wait_for:g} s exceeds "
+                                f"retry_after_max {check.retry_after_max:g} s",
+                                answer.status,
+                            )
+                        self.limiter.defer(host, wait_for)
+                    if method == "HEAD":  # retried as GET (after a pause), which shows the body
+                        if wait_for is None and not (self.proxy and answer.status == 502):
+                            await retry.sleep(retry.backoff(1))
+                        return answer
+                    raise RetryableAnswer(answer, deferred=wait_for is not None)
+        except RetryableAnswer as exc:
+            return dataclasses.replace(exc.answer, tries=tries)
+        except Stop as exc:
+            if exc.retry and tries > 1:
+                exc.detail = f"{exc.detail} ({tries} attempts)"
+            raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- one URL --------------------------------------------------------------------
+
+    async def check(self, url: str) -> Verdict:
+        """Follow ``url`` to its final answer and judge it."""
+        chain: list[Hop] = []
+        current = url
+        seen = {without_fragment(url)}
+        method = self._first_method(url)
+        while True:
+            try:
+                answer = await self.attempts(method, current)
+            except Stop as stop:
+                return self._verdict(url, current, chain, stop.status, stop.detail,
+                                     stop.http_status, method)
+            location = answer.headers.get("location")
+            if answer.status in REDIRECT_STATUSES and location is not None:
+                target = resolve_location(current, location)
+                if target is None:
+                    return self._verdict(
+                        url, current, chain, "error",
+                        f"{reason(answer.status)} to an unusable Location "
+                        f"{clean(location, 120)!r}", answer.status, method,
+                    )
+                chain.append(Hop(current, answer.status, target))
+                if without_fragment(target) in seen:
+                    return self._verdict(url, target, chain, "error",
+                                         f"redirect loop ({len(chain)} hops)",
+                                         answer.status, method)
+                if len(chain) > self.config.http.max_redirects:
+                    return self._verdict(
+                        url, target, chain, "error",
+                        f"more than {self.config.http.max_redirects} redirects",
+                        answer.status, method,
+                    )
+                seen.add(without_fragment(target))
+                refusal = await self.guard.refusal(urlsplit(target).hostname or "")
+                if refusal:
+                    status, detail = refusal
+                    return self._verdict(url, target, chain, status,
+                                         f"redirects to {clean(target, 200)}: {detail}",
+                                         None, method)
+                current = target
+                method = self._first_method(target)
+                continue
+            if method == "HEAD" and answer.status >= HEAD_FALLBACK_FROM:
+                if answer.status in HEAD_REFUSED:
+                    self.limiter.state(urlsplit(current).hostname or "").head_unreliable = True
+                method = "GET"
+                continue
+            status, detail = classify_answer(answer.status, answer.headers, answer.body,
+                                             self.accept)
+            if answer.tries > 1 and status != "ok":
+                detail = f"{detail} ({answer.tries} attempts)"
+            return self._verdict(url, current, chain, status, detail, answer.status, method)
+
+    def _first_method(self, url: str) -> str:
+        state = self.limiter.state(urlsplit(url).hostname or "")
+        return "GET" if state.head_unreliable else "HEAD"
+
+    def _verdict(self, url: str, final: str, chain: list[Hop], status: str, detail: str,
+                 http_status: int | None, method: str) -> Verdict:
+        hops = tuple(chain)
+        if hops and status == "ok":
+            return Verdict(url=url, status="redirect", http_status=http_status, final_url=final,
+                           permanent=is_permanent(hops), via=method.lower(),
+                           detail=describe(hops, final), chain=hops)
+        if hops and status != "error":
+            detail = f"{detail} (after redirect to {clean(final, 200)})"
+        return Verdict(url=url, status=status, http_status=http_status,
+                       final_url=final if hops else None, permanent=False,
+                       via=method.lower(), detail=detail, chain=hops)
+
+    async def get(self, url: str) -> Answer:
+        """GET ``url`` with retries (for API lookups such as the DOI handle API)."""
+        return await self.attempts("GET", url)
+
+
+def _timeout_seconds(client: httpx.AsyncClient) -> float | None:
+    timeout = client.timeout
+    values = [v for v in (timeout.connect, timeout.read, timeout.write, timeout.pool) if v]
+    return max(values) if values else None

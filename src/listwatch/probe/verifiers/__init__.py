@@ -1,0 +1,1 @@
+"""Domain-aware verifiers: answer from facts or APIs instead of scraping pages."""

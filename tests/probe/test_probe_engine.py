@@ -1,0 +1,368 @@
+"""The HTTP engine against a mock transport: classification, redirects, retries, politeness."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import httpx
+import pytest
+from mockweb import T0, World, make_config, run_probe
+
+from listwatch.probe import ProbeContext, Verdict, probe_urls
+from listwatch.probe.fetch import BODY_PREFIX
+
+A = "https://a.example"
+
+
+def one(mockweb: World, url: str, **kw: object) -> Verdict:
+    return run_probe(mockweb, [url], **kw)[url]  # type: ignore[arg-type]
+
+
+def test_ok_with_head_only(mockweb: World) -> None:
+    mockweb.route(f"{A}/page", 200)
+    verdict = one(mockweb, f"{A}/page")
+    assert (verdict.status, verdict.http_status, verdict.via) == ("ok", 200, "head")
+    assert verdict.checked_at == T0
+    assert [h.method for h in mockweb.hits] == ["HEAD"]
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "detail"),
+    [
+        (404, "broken", "404 Not Found"),
+        (410, "broken", "410 Gone"),
+        (403, "blocked", "403 Forbidden (the site refuses automated clients)"),
+        (999, "blocked", "999 (the site refuses automated clients)"),
+        (401, "blocked", "401 Unauthorized (login required)"),
+        (400, "error", "400 Bad Request"),
+    ],
+)
+def test_final_status_classification(mockweb: World, code: int, status: str, detail: str) -> None:
+    mockweb.route(f"{A}/x", code)
+    verdict = one(mockweb, f"{A}/x")
+    assert (verdict.status, verdict.http_status, verdict.detail) == (status, code, detail)
+
+
+def test_accept_codes_count_as_ok(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", 403)
+    verdict = one(mockweb, f"{A}/x", config=make_config(check_accept=(403,)))
+    assert verdict.status == "ok" and "accepted" in verdict.detail
+
+
+def test_cloudflare_challenge_is_blocked(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", lambda r: httpx.Response(
+        403, headers={"cf-mitigated": "challenge"}, text="<title>Just a moment...</title>"))
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "blocked"
+    assert verdict.detail == "403 with cf-mitigated: challenge (bot check)"
+
+
+def test_challenge_page_body_is_blocked_and_not_retried(
+    mockweb: World, sleeps: list[float]
+) -> None:
+    mockweb.route(f"{A}/x", lambda r: httpx.Response(
+        503, text="<html><script src='/cdn-cgi/challenge-platform/x.js'></script>"))
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "blocked" and "bot check" in verdict.detail
+    assert mockweb.count(f"{A}/x", "GET") == 1
+
+
+@pytest.mark.parametrize("code", [405, 501, 403, 400, 404])
+def test_head_refused_falls_back_to_get(mockweb: World, code: int) -> None:
+    mockweb.route(f"{A}/x", lambda r: httpx.Response(code if r.method == "HEAD" else 200))
+    verdict = one(mockweb, f"{A}/x")
+    assert (verdict.status, verdict.via) == ("ok", "get")
+    assert [h.method for h in mockweb.hits] == ["HEAD", "GET"]
+
+
+def test_host_refusing_head_gets_get_first_afterwards(mockweb: World) -> None:
+    mockweb.route(f"{A}/*", lambda r: httpx.Response(405 if r.method == "HEAD" else 200))
+    urls = [f"{A}/{i}" for i in range(4)]
+    run_probe(mockweb, urls, config=make_config(http_host_concurrency=1))
+    assert [h.method for h in mockweb.hits] == ["HEAD", "GET", "GET", "GET", "GET"]
+
+
+def test_get_reads_only_a_prefix_of_a_huge_body(mockweb: World) -> None:
+    sent = 0
+
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self):  # type: ignore[override]
+            nonlocal sent
+            chunk = b"x" * 16384
+            for _ in range(50 * 1024 * 1024 // len(chunk)):
+                sent += len(chunk)
+                yield chunk
+
+    mockweb.route(f"{A}/big", lambda r: httpx.Response(
+        405 if r.method == "HEAD" else 200, stream=Endless()))
+    verdict = one(mockweb, f"{A}/big")
+    assert verdict.status == "ok"
+    assert sent <= BODY_PREFIX + 16384
+
+
+def test_permanent_redirect_chain(mockweb: World) -> None:
+    mockweb.route(f"{A}/old", 301, location="/mid")
+    mockweb.route(f"{A}/mid", 308, location="https://b.example/new")
+    mockweb.route("https://b.example/new", 200)
+    verdict = one(mockweb, f"{A}/old")
+    assert verdict.status == "redirect" and verdict.permanent
+    assert verdict.final_url == "https://b.example/new"
+    assert verdict.detail == "moved permanently to https://b.example/new"
+    assert [(h.url, h.http_status) for h in verdict.chain] == [
+        (f"{A}/old", 301), (f"{A}/mid", 308)]
+    assert verdict.chain[0].location == f"{A}/mid"  # relative Location resolved
+
+
+@pytest.mark.parametrize("temporary", [302, 303, 307])
+def test_temporary_hop_makes_the_chain_not_permanent(mockweb: World, temporary: int) -> None:
+    mockweb.route(f"{A}/old", 301, location=f"{A}/mid")
+    mockweb.route(f"{A}/mid", temporary, location=f"{A}/new")
+    mockweb.route(f"{A}/new", 200)
+    verdict = one(mockweb, f"{A}/old")
+    assert verdict.status == "redirect" and not verdict.permanent
+    assert verdict.detail == f"redirects (301, {temporary}) to {A}/new"
+
+
+def test_redirect_to_a_dead_page_is_broken_with_final_url(mockweb: World) -> None:
+    mockweb.route(f"{A}/old", 301, location=f"{A}/gone")
+    mockweb.route(f"{A}/gone", 410)
+    verdict = one(mockweb, f"{A}/old")
+    assert verdict.status == "broken" and verdict.final_url == f"{A}/gone"
+    assert verdict.detail == f"410 Gone (after redirect to {A}/gone)"
+
+
+def test_redirect_loop_is_an_error(mockweb: World) -> None:
+    mockweb.route(f"{A}/a", 302, location=f"{A}/b")
+    mockweb.route(f"{A}/b", 302, location=f"{A}/a")
+    verdict = one(mockweb, f"{A}/a")
+    assert verdict.status == "error" and "redirect loop" in verdict.detail
+    assert len(verdict.chain) == 2
+
+
+def test_too_many_redirects_is_an_error(mockweb: World) -> None:
+    mockweb.route(f"{A}/*", lambda r: httpx.Response(
+        301, headers={"location": f"/{int(r.url.path[1:]) + 1}"}))
+    verdict = one(mockweb, f"{A}/0", config=make_config(http_max_redirects=3))
+    assert verdict.status == "error" and verdict.detail == "more than 3 redirects"
+    assert len(mockweb.hits) == 4
+
+
+def test_redirect_into_a_private_network_is_not_followed(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", 302, location="http://127.0.0.1/admin")
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "skipped" and "loopback address" in verdict.detail
+    assert mockweb.count("http://127.0.0.1/admin") == 0
+
+
+def test_503_once_then_200_is_retried(mockweb: World, sleeps: list[float]) -> None:
+    answers = iter([503, 200])
+    mockweb.route(f"{A}/x", lambda r: httpx.Response(next(answers)))
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "ok" and len(mockweb.hits) == 2
+    assert len(sleeps) == 1 and 0.5 <= sleeps[0] <= 1.0  # first backoff, jittered
+
+
+def test_persistent_500_is_an_error_after_retries(mockweb: World, sleeps: list[float]) -> None:
+    mockweb.route(f"{A}/x", 502)
+    verdict = one(mockweb, f"{A}/x", config=make_config(check_retries=3))
+    assert verdict.status == "error" and verdict.detail == "502 Bad Gateway (4 attempts)"
+    assert [h.method for h in mockweb.hits] == ["HEAD"] + ["GET"] * 4
+    assert len(sleeps) == 4 and sleeps[3] > sleeps[1]  # a pause after each; growing
+
+
+def test_retry_after_seconds_is_honoured(mockweb: World, sleeps: list[float]) -> None:
+    answers = iter([httpx.Response(429, headers={"retry-after": "7"}), httpx.Response(200)])
+    mockweb.route(f"{A}/x", lambda r: next(answers))
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "ok"
+    assert len(sleeps) == 1 and 6.5 < sleeps[0] <= 7.0
+
+
+def test_retry_after_date_is_honoured(mockweb: World, sleeps: list[float]) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    answers = iter([httpx.Response(503, headers={"retry-after": when}), httpx.Response(200)])
+    mockweb.route(f"{A}/x", lambda r: next(answers))
+    assert one(mockweb, f"{A}/x").status == "ok"
+    assert len(sleeps) == 1 and 25 < sleeps[0] <= 30
+
+
+def test_retry_after_over_the_cap_gives_up(mockweb: World, sleeps: list[float]) -> None:
+    mockweb.route(f"{A}/x", 429, **{"retry-after": "7200"})
+    verdict = one(mockweb, f"{A}/x", config=make_config(check_retry_after_max=60))
+    assert verdict.status == "blocked"
+    assert verdict.detail == (
+        "429 Too Many Requests: Retry-After 7200 s exceeds retry_after_max 60 s")
+    assert len(mockweb.hits) == 1 and sleeps == []
+
+
+def test_retry_after_holds_back_the_whole_host(mockweb: World, sleeps: list[float]) -> None:
+    first = True
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        nonlocal first
+        if first:
+            first = False
+            return httpx.Response(429, headers={"retry-after": "5"})
+        return httpx.Response(200)
+
+    mockweb.route(f"{A}/*", answer)
+    urls = [f"{A}/{i}" for i in range(3)]
+    verdicts = run_probe(mockweb, urls, config=make_config(http_host_concurrency=1))
+    assert all(v.status == "ok" for v in verdicts.values())
+    assert len(sleeps) >= 1 and all(4 < s <= 5 for s in sleeps)
+
+
+def test_timeouts_are_retried_then_reported(mockweb: World, sleeps: list[float]) -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    mockweb.route(f"{A}/slow", hang)
+    verdict = one(mockweb, f"{A}/slow")
+    assert verdict.status == "timeout"
+    assert verdict.detail == "timed out waiting for an answer after 1 s (3 attempts)"
+    assert len(mockweb.hits) == 3 and len(sleeps) == 2
+
+
+def test_connection_refused_is_broken_after_retries(mockweb: World, sleeps: list[float]) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    mockweb.route(f"{A}/x", refuse)
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "broken" and verdict.detail == "connection refused (3 attempts)"
+
+
+def test_reset_connection_is_an_error(mockweb: World, sleeps: list[float]) -> None:
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
+
+    mockweb.route(f"{A}/x", reset)
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "error" and "connection reset" in verdict.detail
+
+
+def test_tls_failure_is_an_error_and_not_retried(mockweb: World, sleeps: list[float]) -> None:
+    def bad_cert(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+                                 request=request)
+
+    mockweb.route(f"{A}/*", bad_cert)
+    verdicts = run_probe(mockweb, [f"{A}/1", f"{A}/2"], config=make_config(
+        http_host_concurrency=1))
+    assert all(v.status == "error" and "TLS error" in v.detail for v in verdicts.values())
+    assert len(mockweb.hits) == 1  # the host is given up after the first TLS failure
+
+
+def test_a_failing_host_is_backed_off_as_a_whole(mockweb: World, sleeps: list[float]) -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    mockweb.route(f"{A}/*", hang)
+    mockweb.route("https://b.example/ok", 200)
+    urls = [f"{A}/{i}" for i in range(20)] + ["https://b.example/ok"]
+    verdicts = run_probe(mockweb, urls, config=make_config(http_host_concurrency=2))
+    assert verdicts["https://b.example/ok"].status == "ok"
+    dead = [verdicts[u] for u in urls[:20]]
+    assert all(v.status == "timeout" for v in dead)
+    backed_off = [v for v in dead if v.via == "host-backoff"]
+    assert len(backed_off) >= 15
+    assert "not checked: a.example failed" in backed_off[0].detail
+    assert mockweb.count_host if False else True
+    assert sum(1 for h in mockweb.hits if h.host == "a.example") <= 8  # not 20 x 3
+
+
+def test_name_that_does_not_resolve_without_proxy(mockweb: World) -> None:
+    from listwatch.probe.addresses import Unresolvable
+
+    async def nxdomain(host: str) -> list[str]:
+        raise Unresolvable("[Errno -2] Name or service not known")
+
+    verdict = one(mockweb, "https://nope.invalid/x", resolve=nxdomain)
+    assert verdict.status == "broken"
+    assert verdict.detail == "name does not resolve ([Errno -2] Name or service not known)"
+    assert mockweb.hits == []
+
+
+def test_name_that_does_not_resolve_through_a_proxy(mockweb: World) -> None:
+    def proxy_refuses(request: httpx.Request) -> httpx.Response:
+        raise httpx.ProxyError("502 Bad Gateway", request=request)
+
+    mockweb.route("https://nope.example/*", proxy_refuses)
+    verdicts = run_probe(mockweb, ["https://nope.example/1", "https://nope.example/2"],
+                         config=make_config(http_host_concurrency=1), proxy=True)
+    for verdict in verdicts.values():
+        assert verdict.status == "broken"
+        assert verdict.detail == "name does not resolve (proxy: 502)"
+    assert len(mockweb.hits) == 1
+
+
+def test_proxy_502_page_for_http_names(mockweb: World) -> None:
+    mockweb.route("http://nope.example/*", lambda r: httpx.Response(
+        502, text="Error: [Errno -2] Name or service not known"))
+    verdict = one(mockweb, "http://nope.example/x", proxy=True)
+    assert verdict.status == "broken" and verdict.detail == "name does not resolve (proxy: 502)"
+
+
+def test_duplicates_and_fragments_are_requested_once(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", 200)
+    urls = [f"{A}/x", f"{A}/x", f"{A}/x#one", f"{A}/x#two"]
+    verdicts = run_probe(mockweb, urls)
+    assert list(verdicts) == [f"{A}/x", f"{A}/x#one", f"{A}/x#two"]
+    assert verdicts[f"{A}/x#two"].url == f"{A}/x#two"
+    assert len(mockweb.hits) == 1
+
+
+def test_per_host_concurrency_and_global_limit(mockweb: World) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.02)
+        return httpx.Response(200)
+
+    hosts = [f"https://h{i}.example" for i in range(6)]
+    for host in hosts:
+        mockweb.route(f"{host}/*", slow)
+    urls = [f"{host}/{n}" for host in hosts for n in range(10)]
+    verdicts = run_probe(mockweb, urls, config=make_config(
+        http_host_concurrency=2, http_max_concurrency=5))
+    assert all(v.status == "ok" for v in verdicts.values())
+    assert max(mockweb.peak.values()) == 2
+    assert mockweb.total_peak == 5
+
+
+def test_spacing_between_request_starts_to_one_host(mockweb: World) -> None:
+    mockweb.route(f"{A}/*", 200)
+    mockweb.route("https://b.example/*", 200)
+    urls = [f"{A}/{n}" for n in range(5)] + [f"https://b.example/{n}" for n in range(5)]
+    run_probe(mockweb, urls, config=make_config(http_host_interval=0.05))
+    for host in ("a.example", "b.example"):
+        starts = sorted(h.start for h in mockweb.hits if h.host == host)
+        gaps = [b - a for a, b in itertools.pairwise(starts)]
+        assert min(gaps) >= 0.045, gaps
+    # hosts are spaced independently: both finish in about 4 intervals, not 9
+    every = sorted(h.start for h in mockweb.hits)
+    assert every[-1] - every[0] < 0.4
+
+
+def test_on_result_sees_every_verdict(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", 200)
+    seen: list[Verdict] = []
+    config = make_config()
+
+    async def main() -> dict[str, Verdict]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(mockweb)) as client:
+            return await probe_urls(
+                [f"{A}/x", "mailto:me@example.org", f"{A}/x"], config=config, client=client,
+                context=ProbeContext(now=T0, proxy=False), on_result=seen.append)
+
+    result = asyncio.run(main())
+    assert sorted(v.url for v in seen) == sorted(result)
+
+
+def test_server_text_is_sanitised_in_details(mockweb: World) -> None:
+    mockweb.route(f"{A}/x", 302, location="/\x1b[31mred")
+    verdict = one(mockweb, f"{A}/x")
+    assert verdict.status == "error" and "invalid Location" in verdict.detail
+    assert "\x1b" not in verdict.detail and len(mockweb.hits) == 1
