@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from mitmproxy import http
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from world import github_graphql
+from world import github_graphql, github_rest
 from world.engine import Engine
 from world.model import CONTROL_HOST
 from world.wire import Reply, Req
@@ -39,6 +40,7 @@ class WorldAddon:
     def __init__(self) -> None:
         self.engine = Engine()
         github_graphql.warm_up()
+        threading.Thread(target=github_rest.operations, daemon=True).start()
 
     # -- CONNECT: refuse names that do not resolve -----------------------------------
 

@@ -89,6 +89,20 @@ _TRANSLATIONS: list[tuple[re.Pattern[str], Any]] = [
         ),
     ),
     (
+        re.compile(
+            r"^Argument '\w+\.(\w+)\((\w+):\)' of type '.*' is required, but it was not provided\.$"
+        ),
+        lambda m: (
+            f"Field '{m[1]}' is missing required arguments: {m[2]}",
+            {
+                "code": "missingRequiredArguments",
+                "className": "Field",
+                "name": m[1],
+                "arguments": m[2],
+            },
+        ),
+    ),
+    (
         re.compile(r"^Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\..*$", re.S),
         lambda m: (
             f"Field '{m[3]}' doesn't accept argument '{m[1]}'",
@@ -154,11 +168,11 @@ def syntax_error(err: Any) -> dict[str, Any]:
     """A parse error as GitHub words it."""
     loc = (err.locations or [None])[0]
     where = f" at [{loc.line}, {loc.column}]" if loc else ""
-    m = re.search(r"found (?:'(.*)'|<EOF>)", err.message)
-    if m and m.group(1) is None:
+    m = re.search(r"(?:found|Unexpected) (?:'(.*)'|\"(.*)\"|<EOF>)", err.message)
+    if m and m.group(1) is None and m.group(2) is None:
         message = "Unexpected end of document"
     elif m:
-        tok = m.group(1)
+        tok = m.group(1) or m.group(2)
         message = f'Parse error on "{tok}" ({_TOKENS.get(tok, "IDENTIFIER")}){where}'
     else:
         message = f"Parse error{where}: {err.message}"
