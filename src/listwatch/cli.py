@@ -66,9 +66,8 @@ config_option = click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("config.toml"),
-    show_default=True,
-    help="The configuration file.",
+    default=None,
+    help="The configuration file [default: config.toml].",
 )
 output_option = click.option(
     "--output",
@@ -122,7 +121,7 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
 @output_option
 @click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
 @friendly_errors
-def check(paths: tuple[str, ...], config_path: Path, fmt: str, output: Path | None,
+def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Path | None,
           no_cache: bool) -> None:
     """Check every link of the configured lists, or of PATHS."""
     from listwatch.pipeline import CheckOptions, run_check
@@ -141,7 +140,8 @@ def check(paths: tuple[str, ...], config_path: Path, fmt: str, output: Path | No
 @output_option
 @click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
 @friendly_errors
-def run(config_path: Path, dry_run: bool, fmt: str, output: Path | None, no_cache: bool) -> None:
+def run(config_path: Path | None, dry_run: bool, fmt: str, output: Path | None,
+        no_cache: bool) -> None:
     """Run the whole job: check, gather facts, propose edits, open or update the PR."""
     from listwatch.pipeline import RunOptions, run_job
 
@@ -155,11 +155,11 @@ def run(config_path: Path, dry_run: bool, fmt: str, output: Path | None, no_cach
 @click.option("--dry-run", is_flag=True, help="Each scheduled run is a dry run.")
 @click.option("--now", "run_now", is_flag=True, help="Also run once immediately.")
 @friendly_errors
-def schedule(config_path: Path, dry_run: bool, run_now: bool) -> None:
+def schedule(config_path: Path | None, dry_run: bool, run_now: bool) -> None:
     """Run the job on the [schedule] cron until stopped (a long-running worker)."""
     from listwatch.scheduler import serve
 
-    serve(config_path, dry_run=dry_run, run_now=run_now)
+    serve(config_path or Path("config.toml"), dry_run=dry_run, run_now=run_now)
 
 
 @cli.command()
@@ -171,11 +171,12 @@ def schedule(config_path: Path, dry_run: bool, run_now: bool) -> None:
 @config_option
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @friendly_errors
-def init(repo: str, patterns: tuple[str, ...], local_path: str | None, config_path: Path,
+def init(repo: str, patterns: tuple[str, ...], local_path: str | None, config_path: Path | None,
          force: bool) -> None:
     """Write a starter config.toml."""
     from listwatch.initconfig import write_starter_config
 
+    config_path = config_path or Path("config.toml")
     write_starter_config(config_path, repo=repo, patterns=patterns, local_path=local_path,
                          force=force)
     click.echo(f"wrote {config_path}")
