@@ -29,11 +29,11 @@ def private_reason(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     for flag, name in (
+        ("is_unspecified", "unspecified"),
         ("is_loopback", "loopback"),
         ("is_link_local", "link-local"),
         ("is_private", "private"),
         ("is_multicast", "multicast"),
-        ("is_unspecified", "unspecified"),
         ("is_reserved", "reserved"),
     ):
         if getattr(ip, flag):
