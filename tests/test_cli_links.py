@@ -68,7 +68,7 @@ def test_bad_paths_are_reported_and_the_rest_still_printed(tmp_path: Path) -> No
     assert result.returncode == 2
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 5, errors
-    assert all(line.startswith("listwatch: warning: ") for line in errors)
+    assert all(line.startswith("listwatch: error: ") for line in errors)
     assert "Traceback" not in result.stderr
     joined = "\n".join(errors)
     for name in ("missing.md", "empty", "binary.md", "latin.md", "huge.md"):

@@ -107,7 +107,7 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
         found = extract_links(document)
         parsed.append((document, found, extract_entries(document, found)))
     for problem in problems:
-        warn(str(problem))
+        click.echo(f"listwatch: error: {one_line(str(problem), limit=2000)}", err=True)
     if parsed:
         write_output(render_links(parsed, fmt), output)
     if problems:
