@@ -44,7 +44,9 @@ def test_graphql_rejects_what_github_rejects(world_inprocess):
     assert err["message"] == "Field 'stars' doesn't exist on type 'Repository'"
     assert err["locations"] == [{"line": 1, "column": 46}]
     missing = _gql(world_inprocess, '{ repository(owner: "octo") { name } }').json()
-    assert missing["errors"][0]["message"] == "Field 'repository' is missing required arguments: name"
+    assert (
+        missing["errors"][0]["message"] == "Field 'repository' is missing required arguments: name"
+    )
     syntax = _gql(world_inprocess, "{ repository(owner: ").json()
     assert syntax["errors"][0]["message"].startswith("Unexpected end of document")
     assert len(world_inprocess.violations()) == 3
@@ -76,8 +78,11 @@ def test_graphql_aliases_renames_not_found_and_rate_limit(world_inprocess):
     assert data["a"]["homepageUrl"] == "https://h.example"
     assert data["a"]["url"] == "https://github.com/octo/hello"
     assert isinstance(data["a"]["databaseId"], int)
-    assert data["b"] == {"nameWithOwner": "new-owner/new-name", "isArchived": True,
-                         "stargazerCount": 7}
+    assert data["b"] == {
+        "nameWithOwner": "new-owner/new-name",
+        "isArchived": True,
+        "stargazerCount": 7,
+    }
     assert data["c"] is None and data["d"] is None
     errors = {e["path"][0]: e for e in body["errors"]}
     assert set(errors) == {"c", "d"}
@@ -101,7 +106,10 @@ def test_graphql_rate_limit_exhausted(world_inprocess):
 
 def test_graphql_blob_text_from_file_tree(world_inprocess):
     world_inprocess.github.repo("o/list").files({"README.md": "# List\n", "docs/a.md": "A"})
-    q = '{ repository(owner:"o", name:"list") { object(expression:"HEAD:README.md") { ... on Blob { text } } } }'
+    q = (
+        '{ repository(owner:"o", name:"list") '
+        '{ object(expression:"HEAD:README.md") { ... on Blob { text } } } }'
+    )
     assert _gql(world_inprocess, q).json()["data"]["repository"]["object"]["text"] == "# List\n"
 
 
@@ -143,8 +151,9 @@ def test_rest_redirect_body_and_deleted(world_inprocess):
 def test_rest_anonymous_limit_is_60(world_inprocess):
     world_inprocess.github.repo("octo/hello")
     with httpx.Client(trust_env=True) as client:
-        statuses = [client.get("https://api.github.com/repos/octo/hello").status_code
-                    for _ in range(60)]
+        statuses = [
+            client.get("https://api.github.com/repos/octo/hello").status_code for _ in range(60)
+        ]
         assert statuses == [200] * 60
         over = client.get("https://api.github.com/repos/octo/hello")
         assert over.status_code == 403
@@ -152,8 +161,10 @@ def test_rest_anonymous_limit_is_60(world_inprocess):
         assert over.headers["x-ratelimit-remaining"] == "0"
         assert over.headers["x-ratelimit-limit"] == "60"
         assert client.get("https://api.github.com/rate_limit").json()["rate"]["remaining"] == 0
-        authed = client.get("https://api.github.com/repos/octo/hello",
-                            headers={"Authorization": f"token {world_inprocess.github_token}"})
+        authed = client.get(
+            "https://api.github.com/repos/octo/hello",
+            headers={"Authorization": f"token {world_inprocess.github_token}"},
+        )
         assert authed.status_code == 200 and authed.headers["x-ratelimit-limit"] == "5000"
 
 
@@ -164,8 +175,9 @@ def test_rest_etag_304_is_free_when_authorized(world_inprocess):
         first = client.get("https://api.github.com/repos/octo/hello")
         etag = first.headers["etag"]
         remaining = int(first.headers["x-ratelimit-remaining"])
-        second = client.get("https://api.github.com/repos/octo/hello",
-                            headers={"If-None-Match": etag})
+        second = client.get(
+            "https://api.github.com/repos/octo/hello", headers={"If-None-Match": etag}
+        )
         assert second.status_code == 304
         assert int(second.headers["x-ratelimit-remaining"]) == remaining
         for header in ("limit", "remaining", "reset", "used", "resource"):
@@ -178,8 +190,9 @@ def test_rest_unknown_operation_is_a_violation(world_inprocess):
     with httpx.Client(trust_env=True) as client:
         resp = client.get("https://api.github.com/repos/octo/hello/stargazers/count")
         assert resp.status_code == 404 and resp.json()["message"] == "Not Found"
-        client.get("https://api.github.com/repos/octo/hello/git/trees/main",
-                   params={"recurse": "1"})
+        client.get(
+            "https://api.github.com/repos/octo/hello/git/trees/main", params={"recurse": "1"}
+        )
     violations = world_inprocess.violations()
     assert len(violations) == 2
     assert "no such GitHub REST operation" in violations[0]
@@ -206,7 +219,9 @@ def test_github_web_pages(world_inprocess):
         assert client.head("https://github.com/octo/hello").status_code == 200
         moved = client.get("https://github.com/old/repo/blob/main/README.md?plain=1")
         assert moved.status_code == 301
-        assert moved.headers["location"] == "https://github.com/new/repo/blob/main/README.md?plain=1"
+        assert (
+            moved.headers["location"] == "https://github.com/new/repo/blob/main/README.md?plain=1"
+        )
         assert client.get("https://github.com/x/deleted").status_code == 404
         assert client.get("https://github.com/octo/hello/blob/main/docs/a.md").status_code == 200
         assert client.get("https://github.com/octo/hello/blob/main/docs/b.md").status_code == 404
