@@ -107,6 +107,7 @@ class FileStyle:
 
     syntax: str = "plain"
     separator: str = " "
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ class HouseStyle:
     """A list's writing habits (see the module docstring).
 
     ``venues`` and ``labels`` are ``(name, count)`` pairs, most used first;
-    ``label_order`` is the learned order of labels within an entry;
+    ``label_order`` is the learned order of labels within an entry (by mean
+    relative position) and ``precedence`` counts, for two labels (casefolded),
+    how many entries put the first before the second;
     ``tag_templates`` are repository-relative page paths with ``{venue}`` (the
     slug) and ``{year}``, most used first; ``linked_tags`` / ``plain_tags`` count
     venue tags with and without a link.
@@ -128,6 +131,7 @@ class HouseStyle:
     file_pages: int = 0
     labels: tuple[tuple[str, int], ...] = ()
     label_order: tuple[str, ...] = ()
+    precedence: tuple[tuple[str, str, int], ...] = ()
     files: tuple[tuple[str, FileStyle], ...] = ()
     default_file: FileStyle = FileStyle()
     escape_url_underscores: bool = False
@@ -189,11 +193,14 @@ class HouseStyle:
                 return style
         return self.default_file
 
-    def label_name(self, wanted: str) -> str:
-        """The list's spelling of a label (``paper`` where the list writes so)."""
-        matches = [
-            (count, name) for name, count in self.labels if name.casefold() == wanted.casefold()
-        ]
+    def label_name(self, wanted: str, file: str | None = None) -> str:
+        """The spelling of a label in ``file`` or else the list (``paper`` where it writes so)."""
+        if file is not None:
+            for name in self.file_style(file).labels:
+                if name.casefold() == wanted.casefold():
+                    return name
+        matches = [(count, name) for name, count in self.labels
+                   if name.casefold() == wanted.casefold()]
         return max(matches)[1] if matches else wanted
 
     def url(self, url: str) -> str:
@@ -208,7 +215,7 @@ class HouseStyle:
     def render_label(self, file: str, label: str, url: str) -> str:
         """A labelled link in ``file``'s syntax."""
         syntax = SYNTAXES[self.file_style(file).syntax]
-        return syntax.format(label=self.label_name(label), url=self.url(url))
+        return syntax.format(label=self.label_name(label, file), url=self.url(url))
 
     def rank(self, label: str) -> int | None:
         """Position of ``label`` in the learned order (case-insensitive), or None."""
@@ -217,30 +224,37 @@ class HouseStyle:
                 return index
         return None
 
+    def goes_before(self, label: str, other: str) -> bool:
+        """Does the list put ``label`` before ``other``? Pair counts first, then the order."""
+        a, b = label.casefold(), other.casefold()
+        ahead = behind = 0
+        for first, second, count in self.precedence:
+            if (first, second) == (a, b):
+                ahead = count
+            elif (first, second) == (b, a):
+                behind = count
+        if ahead or behind:
+            return ahead > behind
+        mine, theirs = self.rank(label), self.rank(other)
+        return mine is not None and theirs is not None and mine < theirs
+
     def insertion(self, entry: Entry, label: str, url: str, after: int) -> tuple[int, str]:
         """Where and what to insert so ``entry`` gains a ``label`` link in the list's order.
 
-        Returns ``(offset, text)``; ``after`` is the offset to insert at when the
-        entry has no labelled links (usually the end of its venue tag or title).
+        Returns ``(offset, text)``: before the first labelled link the list puts
+        after ``label``, else after the last one; ``after`` is the offset used
+        when the entry has no labelled links (the end of its venue tag or title).
         """
         sep = self.file_style(entry.file).separator
         rendered = self.render_label(entry.file, label, url)
-        mine = self.rank(label)
         links = sorted(entry.links, key=lambda item: item.span.start)
+        links = [ln for ln in links if ln.span.start >= after] or links
         if not links:
             return after, sep + rendered
-        if mine is not None:
-            before = [ln for ln in links if _ranked_before(self.rank(ln.label), mine)]
-            if before:
-                return before[-1].span.end, sep + rendered
-            following = [ln for ln in links if self.rank(ln.label) is not None]
-            if following:
-                return following[0].span.start, rendered + sep
+        for item in links:
+            if self.goes_before(label, item.label.strip()):
+                return item.span.start, rendered + sep
         return links[-1].span.end, sep + rendered
-
-
-def _ranked_before(rank: int | None, mine: int) -> bool:
-    return rank is not None and rank < mine
 
 
 # -- learning ---------------------------------------------------------------
@@ -253,57 +267,25 @@ def learn_style(
 ) -> HouseStyle:
     """Learn a list's ``HouseStyle`` from its documents and their entries."""
     docs = {doc.path: doc for doc in documents}
-    flat = _flatten(entries)
+    flat = [entry for entry in _flatten(entries) if entry.file in docs]
     venues: Counter[str] = Counter()
     templates: Counter[str] = Counter()
     linked = plain = folders = pages = 0
-    labels: Counter[str] = Counter()
-    before: Counter[tuple[str, str]] = Counter()
-    syntaxes: dict[str, Counter[str]] = {}
-    separators: dict[str, Counter[str]] = {}
     for entry in flat:
-        doc = docs.get(entry.file)
-        if doc is None:
-            continue
         if entry.venue and entry.venue_span and not entry.is_preprint:
             name, year = split_tag(entry.venue)
             venues[name] += 1
-            found = _tag_template(doc, entry, name, year)
+            found = _tag_template(docs[entry.file], entry, name, year)
             if found is None:
                 plain += 1
-            else:
-                linked += 1
-                template, folder = found
-                if template:
-                    templates[template] += 1
-                folders += folder
-                pages += not folder
-        ordered = sorted(entry.links, key=lambda item: item.span.start)
-        names = [ln.label.strip() for ln in ordered]
-        labels.update(names)
-        for i, first in enumerate(names):
-            for second in names[i + 1 :]:
-                if first != second:
-                    before[first, second] += 1
-        for ln in ordered:
-            kind = classify_syntax(doc.text[ln.span.start : ln.span.end])
-            if kind:
-                syntaxes.setdefault(entry.file, Counter())[kind] += 1
-        for left, right in itertools.pairwise(ordered):
-            gap = doc.text[left.span.end : right.span.start]
-            if gap.strip() == "" and "\n" not in gap:
-                separators.setdefault(entry.file, Counter())[gap] += 1
-    files = tuple(
-        (
-            path,
-            FileStyle(
-                syntax=_top(syntaxes.get(path), "plain"), separator=_top(separators.get(path), " ")
-            ),
-        )
-        for path in sorted(set(syntaxes) | set(separators))
-    )
-    all_syntax = sum(syntaxes.values(), Counter())
-    all_sep = sum(separators.values(), Counter())
+                continue
+            linked += 1
+            template, folder = found
+            if template:
+                templates[template] += 1
+            folders += folder
+            pages += not folder
+    labels = _LabelStats(docs, flat)
     return HouseStyle(
         venues=_ranked(venues),
         linked_tags=linked,
@@ -311,13 +293,110 @@ def learn_style(
         tag_templates=_ranked(templates),
         folder_pages=folders,
         file_pages=pages,
-        labels=_ranked(labels),
-        label_order=_label_order(labels, before),
-        files=files,
-        default_file=FileStyle(_top(all_syntax, "plain"), _top(all_sep, " ")),
+        labels=_ranked(labels.names),
+        label_order=labels.order(),
+        precedence=tuple(
+            (first, second, count) for (first, second), count in sorted(labels.before.items())
+        ),
+        files=labels.file_styles(),
+        default_file=labels.default_style(),
         escape_url_underscores=_escapes_underscores(docs.values()),
         repo_paths=frozenset(repo_paths),
     )
+
+
+class _LabelStats:
+    """Counts over the labelled links on each entry's first line.
+
+    Only links written in the file's bracket syntax count as labels, so an
+    ordinary link in a title or a note (``[LightLLM](…)``) does not.
+    """
+
+    def __init__(self, docs: Mapping[str, Document], entries: list[Entry]) -> None:
+        self.names: Counter[str] = Counter()
+        self.before: Counter[tuple[str, str]] = Counter()
+        self.positions: dict[str, list[float]] = {}
+        self.syntaxes: dict[str, Counter[str]] = {}
+        self.separators: dict[str, Counter[str]] = {}
+        self.spellings: dict[str, Counter[str]] = {}
+        heads = [(entry, _head_links(docs[entry.file], entry)) for entry in entries]
+        for entry, links in heads:
+            counts = self.syntaxes.setdefault(entry.file, Counter())
+            counts.update(kind for kind, _ in links)
+        for entry, links in heads:
+            self._count(docs[entry.file], entry.file, links)
+
+    def syntax_of(self, file: str) -> str:
+        counts = self.syntaxes.get(file) or Counter()
+        bracketed = Counter({k: v for k, v in counts.items() if k != "plain"})
+        return _top(bracketed or counts, "plain")
+
+    def _count(self, doc: Document, file: str, links: list[tuple[str, LabelledLink]]) -> None:
+        syntax = self.syntax_of(file)
+        mine = [item for kind, item in links if kind == syntax]
+        names = [item.label.strip() for item in mine]
+        self.names.update(names)
+        self.spellings.setdefault(file, Counter()).update(names)
+        keys = [name.casefold() for name in names]
+        for index, key in enumerate(keys):
+            if len(keys) > 1:
+                self.positions.setdefault(key, []).append(index / (len(keys) - 1))
+            for later in keys[index + 1 :]:
+                if later != key:
+                    self.before[key, later] += 1
+        for left, right in itertools.pairwise(mine):
+            gap = doc.text[left.span.end : right.span.start]
+            if gap and not gap.strip() and "\n" not in gap:
+                self.separators.setdefault(file, Counter())[gap] += 1
+
+    def order(self) -> tuple[str, ...]:
+        """Labels by mean relative position within their entries (first = 0, last = 1)."""
+        spelled: dict[str, str] = {}
+        for name, _ in _ranked(self.names):
+            spelled.setdefault(name.casefold(), name)
+        mean = {key: sum(v) / len(v) for key, v in self.positions.items()}
+        mean.update({key: 1.0 for key in spelled if key not in mean})
+        return tuple(
+            spelled[key]
+            for key in sorted(mean, key=lambda k: (mean[k], -len(self.positions.get(k, ())), k))
+        )
+
+    def file_styles(self) -> tuple[tuple[str, FileStyle], ...]:
+        return tuple(
+            (
+                path,
+                FileStyle(
+                    syntax=self.syntax_of(path),
+                    separator=_top(self.separators.get(path), " "),
+                    labels=tuple(name for name, _ in _ranked(self.spellings.get(path, Counter()))),
+                ),
+            )
+            for path in sorted(self.syntaxes)
+        )
+
+    def default_style(self) -> FileStyle:
+        every: Counter[str] = Counter()
+        for counts in self.syntaxes.values():
+            every.update(counts)
+        bracketed = Counter({k: v for k, v in every.items() if k != "plain"})
+        seps: Counter[str] = Counter()
+        for counts in self.separators.values():
+            seps.update(counts)
+        return FileStyle(_top(bracketed or every, "plain"), _top(seps, " "))
+
+
+def _head_links(doc: Document, entry: Entry) -> list[tuple[str, LabelledLink]]:
+    """``(syntax, link)`` for the labelled links on the entry's first line."""
+    line_end = doc.text.find("\n", entry.span.start)
+    stop = entry.span.end if line_end < 0 else min(line_end, entry.span.end)
+    found = []
+    for item in sorted(entry.links, key=lambda ln: ln.span.start):
+        if item.span.start >= stop:
+            continue
+        kind = classify_syntax(doc.text[item.span.start : item.span.end])
+        if kind:
+            found.append((kind, item))
+    return found
 
 
 def _flatten(entries: Iterable[Entry] | Mapping[str, Iterable[Entry]]) -> list[Entry]:
@@ -359,18 +438,6 @@ def _tag_template(
         return None, folder
     swapped = ["{venue}" if p.lower() == slug else p for p in parts[:-1]]
     return "/".join([*swapped, "{venue}-{year}"]), folder
-
-
-def _label_order(labels: Counter[str], before: Counter[tuple[str, str]]) -> tuple[str, ...]:
-    """Labels ordered by how often each comes before the others (Copeland score)."""
-    names = list(labels)
-
-    def score(name: str) -> int:
-        return sum(
-            1 for other in names if other != name and before[name, other] > before[other, name]
-        ) - sum(1 for other in names if other != name and before[other, name] > before[name, other])
-
-    return tuple(sorted(names, key=lambda name: (-score(name), -labels[name], name)))
 
 
 _URL_DEST = re.compile(r"\]\((https?://[^)\s]*_[^)\s]*)\)")
