@@ -56,12 +56,13 @@ class Stop(Exception):
     """Checking this URL ends here with ``status`` and ``detail``."""
 
     def __init__(self, status: str, detail: str, http_status: int | None = None,
-                 retry: bool = False) -> None:
+                 retry: bool = False, via: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.http_status = http_status
         self.retry = retry
+        self.via = via
 
 
 class RetryableAnswer(Exception):
@@ -98,10 +99,10 @@ class Fetcher:
         host = urlsplit(url).hostname or ""
         state = self.limiter.state(host)
         if state.down:
-            raise Stop(*state.down)
+            raise Stop(*state.down, via="host-backoff")
         async with self.limiter.slot(host):
             if state.down:
-                raise Stop(*state.down)
+                raise Stop(*state.down, via="host-backoff")
             async with self.global_slots:
                 try:
                     answer = await self._send(method, url)
@@ -212,8 +213,9 @@ class Fetcher:
             try:
                 answer = await self.attempts(method, current)
             except Stop as stop:
-                return self._verdict(url, current, chain, stop.status, stop.detail,
-                                     stop.http_status, method)
+                verdict = self._verdict(url, current, chain, stop.status, stop.detail,
+                                        stop.http_status, method)
+                return dataclasses.replace(verdict, via=stop.via) if stop.via else verdict
             location = answer.headers.get("location")
             if answer.status in REDIRECT_STATUSES and location is not None:
                 target = resolve_location(current, location)
