@@ -280,7 +280,7 @@ async def lookup(
     api_url: str = API_URL,
     backoff: float = 1.0,
 ) -> DblpLookup:
-    """Search DBLP for the formal publication of a paper; stops at the first strong match."""
+    """Search DBLP for the formal publication of a paper; stops at the first good match."""
     counter = Counter()
     warnings: list[str] = []
     best: DblpMatch | None = None
@@ -299,6 +299,6 @@ async def lookup(
         match = best_match(title, authors, hits, query)
         if match and (best is None or _RANK[match.strength] > _RANK[best.strength]):
             best = match
-        if best and best.strength == "strong":
+        if best and best.strength != "weak":  # a weak match may still be bettered
             break
     return DblpLookup(match=best, warnings=tuple(warnings), requests=counter.sent, down=down)

@@ -244,7 +244,8 @@ async def _graphql(
             response = await send(client, "POST", url, service="api.github.com (GraphQL)",
                                   json={"query": query, "variables": variables},
                                   headers=headers, counter=counter,
-                                  ok_statuses=frozenset({200, 401, 403}))
+                                  ok_statuses=frozenset({200, 401, 403}),
+                                  retry_403_with_retry_after=True)
         except ServiceDown as exc:
             run.warnings.append(f"github: {exc}")
             return []
@@ -261,7 +262,11 @@ async def _graphql(
         except ValueError:
             run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
             continue
-        _read_batch(payload, batch, wanted, run, store=store, now=now)
+        if not _read_batch(payload, batch, wanted, run, store=store, now=now):
+            left = len(todo) - start
+            run.warnings.append(f"github: GraphQL rate limit reached; {left} "
+                                f"repositor{'y' if left == 1 else 'ies'} not checked this run")
+            return []
         limit = (payload.get("data") or {}).get("rateLimit") if isinstance(payload, dict) else None
         if isinstance(limit, dict):
             remaining = limit.get("remaining") if isinstance(limit.get("remaining"), int) else None
@@ -285,16 +290,19 @@ class _CountInto:
 
 
 def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: _Run, *,
-                store: Store | None, now: datetime) -> None:
+                store: Store | None, now: datetime) -> bool:
+    """Record the facts of one answer; False when GitHub says the rate limit is reached."""
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
-        return
+        return True
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
     errors: dict[str, dict[str, Any]] = {}
     general: list[str] = []
     for error in payload.get("errors") or []:
         if not isinstance(error, dict):
             continue
+        if error.get("type") == "RATE_LIMITED":
+            return False
         path = error.get("path") or []
         if path and isinstance(path[0], str):
             errors[path[0]] = error
@@ -302,7 +310,7 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
             general.append(str(error.get("message", "unknown error"))[:200])
     if general and not data:
         run.warnings.append(f"github: GraphQL error: {general[0]}")
-        return
+        return True
     for index, key in enumerate(batch):
         alias = f"r{index}"
         node = data.get(alias)
@@ -319,6 +327,7 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
             run.warnings.append(f"github: {wanted[key]}: GraphQL {kind}")
         elif alias not in data:
             run.warnings.append(f"github: {wanted[key]}: missing from the GraphQL answer")
+    return True
 
 
 def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheEntry],

@@ -104,10 +104,13 @@ async def send(
     backoff: float = 1.0,
     max_wait: float = 60.0,
     ok_statuses: frozenset[int] = frozenset({200}),
+    retry_403_with_retry_after: bool = False,
 ) -> httpx.Response:
     """One request with retries; returns a response whose status is in ``ok_statuses``.
 
     Raises ``ServiceDown`` (message names ``service`` and what went wrong) otherwise.
+    ``retry_403_with_retry_after``: a 403 carrying ``Retry-After`` (GitHub's secondary
+    rate limit) is waited out like a 429.
     """
 
     async def once() -> httpx.Response:
@@ -127,7 +130,9 @@ async def send(
             raise _Retryable("timed out") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"connection failed ({type(exc).__name__})") from None
-        if response.status_code in RETRY_STATUSES:
+        secondary = (retry_403_with_retry_after and response.status_code == 403
+                     and "retry-after" in response.headers)
+        if response.status_code in RETRY_STATUSES or secondary:
             raise _Retryable(
                 f"HTTP {response.status_code}",
                 retry_after_seconds(response.headers.get("retry-after")),

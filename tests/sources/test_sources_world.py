@@ -1,0 +1,240 @@
+"""End to end against the simulated internet (tests/world), in process.
+
+Each test builds a scenario, runs a sources function with the world's environment
+(proxy, CA bundle) and checks both the facts and the requests the fakes logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from listwatch import net
+from listwatch.config import Config, HttpConfig, Target
+from listwatch.sources import arxiv as arxiv_source
+from listwatch.sources import github
+from listwatch.sources.model import PaperFacts
+from listwatch.sources.preprints import PublicationReport, find_publications
+from listwatch.state import Store
+
+if TYPE_CHECKING:
+    from world.model import World
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+CONFIG = Config(targets=(Target(repo="o/list"),))
+
+
+def _repos(world: World, **kw: Any) -> github.RepoReport:
+    async def run() -> github.RepoReport:
+        async with net.async_client(HttpConfig()) as client:
+            return await github.fetch_repos(
+                kw.pop("names"), client=client, token=kw.pop("token", None),
+                api_url=github.api_url_from_env(), store=kw.pop("store", None),
+                now=kw.pop("now", NOW), max_age_s=kw.pop("max_age_s", 3600), timeout=10)
+
+    return asyncio.run(run())
+
+
+def test_github_graphql_batches_renamed_archived_deleted(world_inprocess: World) -> None:
+    world = world_inprocess
+    names = [f"lab/sys{i}" for i in range(205)]
+    with world.batch():
+        for name in names:
+            world.github.repo(name, stars=7)
+        world.github.repo("old-org/flash", renamed_to="new-org/FlashX", stars=900)
+        world.github.repo("lab/frozen", archived=True)
+        world.github.repo("lab/gone", deleted=True)
+    wanted = [*names, "old-org/flash", "lab/frozen", "lab/gone", "lab/never-existed"]
+    report = _repos(world, names=wanted, token=world.github_token)
+    calls = world.requests("api.github.com")
+    assert len(calls) <= math.ceil(len(wanted) / 100) + 1
+    assert all(c.path == "/graphql" and c.authorized for c in calls)
+    assert report.requests == len(calls) == 3
+    assert report.facts["old-org/flash"].renamed
+    assert report.facts["old-org/flash"].name_with_owner == "new-org/FlashX"
+    assert report.facts["old-org/flash"].stars == 900
+    assert report.facts["lab/frozen"].archived
+    assert report.facts["lab/gone"].exists is False
+    assert report.facts["lab/never-existed"].exists is False
+    assert report.facts["lab/sys204"].stars == 7 and report.facts["lab/sys204"].exists
+    assert not report.warnings
+    assert world.github_token not in " ".join(report.warnings)
+
+
+def test_github_anonymous_rest_stops_at_budget(world_inprocess: World) -> None:
+    world = world_inprocess
+    names = [f"lab/r{i}" for i in range(70)]
+    with world.batch():
+        for name in names:
+            world.github.repo(name)
+    report = _repos(world, names=names)
+    calls = world.requests("api.github.com")
+    assert len(calls) == 60
+    assert all(not c.authorized and c.status == 200 for c in calls)
+    assert len(report.facts) == 60
+    assert len(report.warnings) == 1 and "10 repositories not checked" in report.warnings[0]
+
+
+def test_github_anonymous_rest_renamed_deleted_and_conditional(
+    world_inprocess: World, tmp_path: Path
+) -> None:
+    world = world_inprocess
+    with world.batch():
+        world.github.repo("old/name", renamed_to="fresh/name2", stars=3)
+        world.github.repo("lab/gone", deleted=True)
+        world.github.repo("lab/old-archive", archived=True)
+    names = ["old/name", "lab/gone", "lab/old-archive"]
+    with Store.open(tmp_path / "s.db") as store:
+        report = _repos(world, names=names, store=store)
+        assert report.facts["old/name"].name_with_owner == "fresh/name2"
+        assert report.facts["old/name"].renamed
+        assert report.facts["lab/gone"].exists is False
+        assert report.facts["lab/old-archive"].archived
+        paths = [c.path for c in world.requests("api.github.com")]
+        assert paths[:2] == ["/repos/old/name", f"/repositories/{world.github.repo('fresh/name2', stars=3).id}"]  # noqa: E501
+        # later, stale cache: conditional requests (If-None-Match) answer 304
+        before = len(world.requests("api.github.com"))
+        again = _repos(world, names=names, store=store, now=NOW + timedelta(days=2))
+        later = world.requests("api.github.com")[before:]
+        assert any(c.status == 304 for c in later)
+        assert again.facts["lab/old-archive"].archived
+        assert again.facts["lab/old-archive"].fetched_at == NOW + timedelta(days=2)
+
+
+def test_arxiv_requests_spaced_three_seconds(world_inprocess: World,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    world = world_inprocess
+    with world.batch():
+        world.arxiv.paper("2401.00001", title="First  Paper\n  Title", version=2,
+                          authors=["Ada Lovelace", "Alan Turing"])
+        world.arxiv.paper("2401.00002", title="Second", withdrawn=True)
+        world.arxiv.paper("2401.00003", title="Third", journal_ref="SOSP 2023",
+                          doi="10.1145/3600006.3613165", comment="Accepted at SOSP 2023")
+    monkeypatch.setattr(arxiv_source, "CHUNK", 2)
+    report = asyncio.run(arxiv_source.fetch_papers(
+        ["2401.00001", "2401.00002v1", "2401.00003", "2401.99999"], store=None, now=NOW,
+        max_age_s=1))
+    calls = world.requests("export.arxiv.org")
+    assert len(calls) == 2
+    assert all(gap >= 3.0 for gap in world.start_gaps("export.arxiv.org"))
+    first = report.facts["2401.00001"]
+    assert first.version == 2 and first.title == "First Paper Title"
+    assert first.authors == ("Ada Lovelace", "Alan Turing")
+    assert report.facts["2401.00002"].withdrawn
+    third = report.facts["2401.00003"]
+    assert third.journal_ref == "SOSP 2023" and third.doi == "10.1145/3600006.3613165"
+    assert report.unknown == ("2401.99999",)
+
+
+SLORA = ["Ying Sheng", "Shiyi Cao", "Dacheng Li", "Coleman Hooper", "Ion Stoica"]
+
+
+def _publication_world(world: World) -> dict[str, PaperFacts]:
+    """Three preprints: renamed at publication, CoRR only, conflicting sources."""
+    with world.batch():
+        # 1. published under another title (DBLP), S2 agrees
+        world.dblp.corr("2311.03285", title="S-LoRA: Serving Thousands of Concurrent LoRA "
+                        "Adapters", authors=SLORA, year=2023)
+        world.dblp.record("conf/mlsys/ShengCLHS24", title="SLoRA: Scalable Serving of "
+                          "Thousands of LoRA Adapters", authors=SLORA, venue="MLSys", year=2024,
+                          ee="https://proceedings.mlsys.org/paper_files/paper/2024/hash/x.html")
+        world.s2.paper(title="S-LoRA: Serving Thousands of Concurrent LoRA Adapters",
+                       arxiv="2311.03285", venue="Conference on Machine Learning and Systems",
+                       year=2023, authors=SLORA,
+                       publication_venue={"id": "1", "name": "Conference on Machine Learning "
+                                          "and Systems", "alternate_names": ["MLSys"],
+                                          "type": "conference"})
+        # 2. only on CoRR: stays arXiv
+        world.dblp.corr("2402.00002", title="A Preprint Nobody Published",
+                        authors=["Ada Lovelace", "Alan Turing"], year=2024)
+        world.s2.paper(title="A Preprint Nobody Published", arxiv="2402.00002",
+                       venue="arXiv.org", year=2024, authors=["Ada Lovelace", "Alan Turing"],
+                       publication_venue={"id": "2", "name": "arXiv.org",
+                                          "alternate_names": ["ArXiv"]})
+        # 3. conflicting: DBLP says OSDI, S2 says ATC
+        world.dblp.record("conf/osdi/HopperT24", title="Conflicted Systems: Two Venues",
+                          authors=["Grace Hopper", "Ken Thompson"], venue="OSDI", year=2024,
+                          doi="10.5555/osdi24")
+        world.s2.paper(title="Conflicted Systems: Two Venues", arxiv="2403.00003",
+                       venue="USENIX Annual Technical Conference", year=2024,
+                       authors=["Grace Hopper", "Ken Thompson"])
+    papers = {
+        "2311.03285": PaperFacts("2311.03285", 3, "S-LoRA: Serving Thousands of Concurrent "
+                                 "LoRA Adapters", tuple(SLORA), None, None,
+                                 url="https://arxiv.org/abs/2311.03285"),
+        "2402.00002": PaperFacts("2402.00002", 1, "A Preprint Nobody Published",
+                                 ("Ada Lovelace", "Alan Turing"), None, None,
+                                 url="https://arxiv.org/abs/2402.00002"),
+        "2403.00003": PaperFacts("2403.00003", 1, "Conflicted Systems: Two Venues",
+                                 ("Grace Hopper", "Ken Thompson"), None, None,
+                                 url="https://arxiv.org/abs/2403.00003"),
+    }
+    return papers
+
+
+def _find(papers: dict[str, PaperFacts], store: Store | None = None,
+          vocabulary: tuple[str, ...] = ("OSDI", "USENIX ATC", "MLSys")) -> PublicationReport:
+    async def run() -> PublicationReport:
+        async with net.async_client(HttpConfig()) as client:
+            return await find_publications(list(papers), papers, client=client, store=store,
+                                           now=NOW, config=CONFIG, vocabulary=vocabulary,
+                                           dblp_interval=0.2, backoff=0.1)
+
+    return asyncio.run(run())
+
+
+def test_publications_renamed_corr_only_and_conflict(world_inprocess: World) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    report = _find(papers)
+    slora = report.publications["2311.03285"]
+    assert slora is not None
+    assert (slora.venue, slora.year) == ("MLSys", 2024)
+    assert slora.sources == ("dblp", "semantic_scholar") and slora.confidence >= 0.8
+    assert slora.url == "https://proceedings.mlsys.org/paper_files/paper/2024/hash/x.html"
+    assert report.publications["2402.00002"] is None
+    conflicted = report.publications["2403.00003"]
+    assert conflicted is not None
+    assert conflicted.venue == "OSDI" and conflicted.url == "https://doi.org/10.5555/osdi24"
+    assert conflicted.notes and "USENIX Annual Technical Conference" in conflicted.notes[0]
+    assert conflicted.confidence < 0.8
+    assert len(world.requests("api.semanticscholar.org")) == 1
+    dblp_calls = world.requests("dblp.org")
+    assert report.requests["dblp"] == len(dblp_calls)
+    assert all(gap >= 0.2 for gap in world.start_gaps("dblp.org"))
+    assert world.peak_concurrency("dblp.org") == 1
+    assert not report.warnings
+
+
+@pytest.mark.world_violations_expected
+def test_dblp_down_is_a_warning_and_the_run_completes(world_inprocess: World) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    world.dblp.down()
+    report = _find(papers)
+    assert any("dblp.org" in w for w in report.warnings)
+    # asked once (with retries), then not again this run
+    assert len(world.requests("dblp.org")) <= 4
+    # Semantic Scholar alone still supports the S-LoRA venue, with lower confidence
+    slora = report.publications["2311.03285"]
+    assert slora is not None and slora.venue == "MLSys" and slora.confidence < 0.6
+
+
+def test_s2_malformed_and_cached_answers(world_inprocess: World, tmp_path: Path) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    with Store.open(tmp_path / "s.db") as store:
+        first = _find(papers, store=store)
+        asked = len(world.requests())
+        second = _find(papers, store=store)
+        assert len(world.requests()) == asked  # all answers came from the cache
+        assert second.publications == first.publications
+    world.s2.malformed()
+    third = _find(papers)
+    assert any("semanticscholar" in w and "malformed" in w for w in third.warnings)
+    assert third.publications["2311.03285"] is not None  # DBLP alone
