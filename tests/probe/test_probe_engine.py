@@ -366,3 +366,24 @@ def test_server_text_is_sanitised_in_details(mockweb: World) -> None:
     verdict = one(mockweb, f"{A}/x")
     assert verdict.status == "error" and "invalid Location" in verdict.detail
     assert "\x1b" not in verdict.detail and len(mockweb.hits) == 1
+
+
+def test_malformed_urls_get_verdicts_not_crashes(mockweb: World) -> None:
+    mockweb.route(f"{A}/ok", 200)
+    urls = ["https://exa mple.com/", "https://[::1", "https://example.com:99999/", "http://",
+            f"{A}/ok"]
+    verdicts = run_probe(mockweb, urls)
+    assert [verdicts[u].status for u in urls] == ["error", "error", "error", "skipped", "ok"]
+    assert verdicts["https://[::1"].detail.startswith("not a valid URL")
+
+
+def test_an_unexpected_failure_is_one_error_verdict(mockweb: World) -> None:
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("bug in a transport")
+
+    mockweb.route(f"{A}/boom", explode)
+    mockweb.route(f"{A}/ok", 200)
+    verdicts = run_probe(mockweb, [f"{A}/boom", f"{A}/ok"])
+    assert verdicts[f"{A}/boom"].status == "error"
+    assert verdicts[f"{A}/boom"].detail == "could not check: RuntimeError: bug in a transport"
+    assert verdicts[f"{A}/ok"].status == "ok"

@@ -12,9 +12,10 @@ import httpx
 from listwatch import net
 from listwatch.config import Config
 from listwatch.probe.addresses import AddressGuard
+from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.fetch import Fetcher, Stop
-from listwatch.probe.filters import is_relative, skip_reason
+from listwatch.probe.filters import is_relative, skip_reason, url_problem
 from listwatch.probe.hosts import HostLimiter
 from listwatch.probe.model import Verdict
 from listwatch.probe.redirects import without_fragment
@@ -82,7 +83,11 @@ class Engine:
         cached = self.context.ok_cache.get(url)
         if cached is not None:
             return dataclasses.replace(cached, url=url)
-        verdict = await self._judge(url)
+        try:
+            verdict = await self._judge(url)
+        except Exception as exc:  # one odd URL must not end the run
+            verdict = Verdict(url=url, status="error", via="engine",
+                              detail=f"could not check: {type(exc).__name__}: {clean(str(exc))}")
         return dataclasses.replace(verdict, url=url, checked_at=self.context.now)
 
     async def _judge(self, url: str) -> Verdict:
@@ -92,6 +97,9 @@ class Engine:
         if is_relative(url):
             return repo_tree.verify(url, self.context.repo_paths, self.context.read_repo_file)
         target = f"https:{url}" if url.startswith("//") else url
+        problem = url_problem(target)
+        if problem:
+            return Verdict(url=url, status="error", via="config", detail=problem)
         verdict = github.verify(target, self.context.repo_facts) or arxiv.verify(
             target, self.context.paper_facts, self.context.arxiv_missing
         )

@@ -106,6 +106,8 @@ class Fetcher:
             async with self.global_slots:
                 try:
                     answer = await self._send(method, url)
+                except httpx.InvalidURL as exc:
+                    raise Stop("error", f"not a valid URL ({clean(str(exc))})") from None
                 except httpx.HTTPError as exc:
                     failure = classify_exception(exc, self.timeout)
                     self._count(host, failure)

@@ -28,6 +28,18 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
 
+def url_problem(url: str) -> str | None:
+    """Why an absolute http(s) URL cannot be requested at all, or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if any(c.isspace() or ord(c) < 32 for c in parts.netloc):
+        return "not a valid URL (space or control character in the host)"
+    return None
+
+
 def skip_reason(url: str, check: CheckConfig) -> str | None:
     """Why ``url`` is skipped, or None when it is to be checked.
 
@@ -37,7 +49,7 @@ def skip_reason(url: str, check: CheckConfig) -> str | None:
     scheme = scheme_of(url)
     if scheme is not None and scheme not in HTTP_SCHEMES:
         return f"not an http(s) link ({scheme}:)"
-    if scheme is not None and not urlsplit(url).hostname:
+    if scheme is not None and not url_problem(url) and not urlsplit(url).hostname:
         return "no host in the URL"
     if check.include and not any(p.search(url) for p in _compiled(check.include)):
         return "not matched by [check] include"
