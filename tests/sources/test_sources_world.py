@@ -238,3 +238,56 @@ def test_s2_malformed_and_cached_answers(world_inprocess: World, tmp_path: Path)
     third = _find(papers)
     assert any("semanticscholar" in w and "malformed" in w for w in third.warnings)
     assert third.publications["2311.03285"] is not None  # DBLP alone
+
+
+def test_ssl_cert_file_alone_is_enough_for_pygithub_and_arxiv(
+    world_inprocess: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = world_inprocess
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE")
+    with world.batch():
+        world.github.repo("lab/one", stars=1)
+        world.arxiv.paper("2401.00001", title="One")
+    report = _repos(world, names=["lab/one"])
+    assert report.facts["lab/one"].stars == 1 and not report.warnings
+    papers = asyncio.run(arxiv_source.fetch_papers(["2401.00001"], store=None, now=NOW,
+                                                   max_age_s=1))
+    assert papers.facts["2401.00001"].title == "One" and not papers.warnings
+
+
+def test_graphql_budget_and_secondary_limit(world_inprocess: World) -> None:
+    world = world_inprocess
+    names = [f"lab/x{i}" for i in range(250)]
+    with world.batch():
+        for name in names:
+            world.github.repo(name)
+        world.github.rate_limit(graphql_remaining=2)
+        world.github.secondary_rate_limit(times=1, retry_after=1, api="graphql")
+    report = _repos(world, names=names, token=world.github_token)
+    calls = world.requests("api.github.com")
+    # one refused by the secondary limit (waited out), then batches until the budget is low
+    assert calls[0].status == 403 and all(c.path == "/graphql" for c in calls)
+    assert len(calls) <= 3
+    assert len(report.warnings) == 1 and "not checked" in report.warnings[0]
+    assert 0 < len(report.facts) < 250
+
+
+def test_bad_token_falls_back_to_anonymous_rest(world_inprocess: World) -> None:
+    world = world_inprocess
+    world.github.repo("lab/one", stars=5)
+    report = _repos(world, names=["lab/one"], token="ghp_wrongwrongwrong")
+    assert report.facts["lab/one"].stars == 5
+    assert "401" in report.warnings[0] and "ghp_wrong" not in " ".join(report.warnings)
+    rest = [c for c in world.requests("api.github.com") if c.path != "/graphql"]
+    assert rest and not any(c.authorized for c in rest)
+
+
+def test_s2_anonymous_429_is_backed_off(world_inprocess: World) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    world.s2.rate_limit_anonymous(times=1)
+    report = _find(papers)
+    s2_calls = world.requests("api.semanticscholar.org")
+    assert [c.status for c in s2_calls] == [429, 200]
+    assert report.publications["2311.03285"] is not None and not report.warnings
