@@ -38,6 +38,9 @@ SYNTAXES: Mapping[str, str] = {
     "plain": "[{label}]({url})",
 }
 
+# The usual order of labels, for pairs the list itself never shows together.
+_PRIOR = ("personal notes", "personal note", "notes", "paper", "pdf", "arxiv", "code", "github",
+          "repo", "homepage", "website", "project", "docs", "blog", "slides", "video", "talk")
 _TAG_YEAR = re.compile(r"^(?P<name>.*?)[\s,]*(?:'|’)?(?P<year>(?:19|20)\d\d|\d\d)$")
 _LINKED_TAG = re.compile(r"^[(\[]\s*\[(?P<text>[^\]]*)\]\((?P<dest>[^()\s]*)\)\s*[)\]]$")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
@@ -236,7 +239,11 @@ class HouseStyle:
         if ahead or behind:
             return ahead > behind
         mine, theirs = self.rank(label), self.rank(other)
-        return mine is not None and theirs is not None and mine < theirs
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        if a in _PRIOR and b in _PRIOR:
+            return _PRIOR.index(a) < _PRIOR.index(b)
+        return False
 
     def insertion(self, entry: Entry, label: str, url: str, after: int) -> tuple[int, str]:
         """Where and what to insert so ``entry`` gains a ``label`` link in the list's order.

@@ -9,7 +9,8 @@ Conflicts are resolved per file among the proposals that would be applied
   (it comes back on the next run if it still applies). ``moved`` already writes
   its target in canonical form, so a ``normalise`` of the same URL adds nothing.
 
-Priority: moved > normalise > dead > venue > title > archived > stars.
+Priority: moved > dead > normalise > venue > title > archived > stars (replacing a
+dead link by its snapshot beats tidying the dead URL).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ RULES: tuple[Rule, ...] = (
     moved.propose, normalise.propose, venue.propose, title.propose,
     stars.propose, archived.propose, dead.propose, duplicate.propose,
 )
-PRIORITY = ("moved", "normalise", "dead", "venue", "title", "archived", "stars", "duplicate")
+PRIORITY = ("moved", "dead", "normalise", "venue", "title", "archived", "stars", "duplicate")
 # Reading order of texts inserted at one point, e.g. after a code link.
 INSERT_ORDER = ("venue", "stars", "archived")
 

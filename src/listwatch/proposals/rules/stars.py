@@ -39,8 +39,9 @@ def annotation_pattern(fmt: str) -> re.Pattern[str]:
     return re.compile(r"[ \t]+" + re.escape(head) + f"(?P<stars>{_NUMBER})" + re.escape(tail))
 
 
-def badge(repo: str) -> str:
-    return f"![GitHub stars](https://img.shields.io/github/stars/{repo}?style=social)"
+def badge(repo: str, style: HouseStyle) -> str:
+    url = style.url(f"https://img.shields.io/github/stars/{repo}?style=social")
+    return f"![GitHub stars]({url})"
 
 
 def existing_annotation(doc: Document, end: int, fmt: str) -> re.Match[str] | None:
@@ -68,7 +69,7 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
                 if "img.shields.io/github/stars/" in doc.text[end:entry.span.end]:
                     continue
                 yield make(
-                    "stars", doc, Span(end, end), "", " " + style.url(badge(name)),
+                    "stars", doc, Span(end, end), "", " " + badge(name, style),
                     reason=f"Show the GitHub star count of {name} (badge).",
                     evidence=evidence, confidence=1.0, line=entry.line, anchor=item.link.url,
                 )
