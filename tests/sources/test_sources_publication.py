@@ -107,3 +107,32 @@ def test_s2_only_year_is_flagged() -> None:
     assert (pub.venue, pub.year) == ("SOSP", 2023)
     assert pub.url == "https://doi.org/10.1145/3600006.3613165"
     assert any("Semantic Scholar only" in n for n in pub.notes)
+
+
+def test_find_publications_skips_entries_already_tagged() -> None:
+    import asyncio
+    from dataclasses import dataclass
+    from datetime import UTC, datetime
+
+    import httpx
+
+    from listwatch.config import Config, SourcesConfig, Target
+    from listwatch.sources.preprints import PublicationReport, find_publications
+
+    @dataclass(frozen=True)
+    class Entry:
+        arxiv_id: str | None
+        is_preprint: bool
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"unexpected request {request.url}")
+
+    async def run() -> PublicationReport:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
+            return await find_publications(
+                [Entry("2311.03285", False), Entry(None, True)], {}, client=client, store=None,
+                now=datetime(2026, 1, 1, tzinfo=UTC),
+                config=Config(targets=(Target(repo="o/l"),), sources=SourcesConfig()))
+
+    report = asyncio.run(run())
+    assert report.publications == {} and report.requests == {"dblp": 0, "semantic_scholar": 0}

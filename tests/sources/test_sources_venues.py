@@ -97,3 +97,23 @@ def test_years() -> None:
     assert year_in("OSDI ’22") == 2022
     assert year_in("pages 1-12, 2021") == 2021
     assert year_in("no year") is None
+
+
+def test_vocabulary_from_tags() -> None:
+    from listwatch.sources.venues import vocabulary_of
+
+    tags = ["SOSP 2023", "OSDI '24", "USENIX ATC 2022", "arXiv 2312.07104", None, "Blog 2020",
+            "SOSP 2021"]
+    vocab = vocabulary_of(tags)
+    assert vocab == {"SOSP": 2, "OSDI": 1, "USENIX ATC": 1}
+    assert normalise("USENIX Annual Technical Conference", vocab) == "USENIX ATC"
+    # tags with years work as vocabulary too
+    assert normalise("Proc. VLDB Endow.", ["PVLDB 2023"]) == "PVLDB"
+
+
+def test_workshop_journal_ref_is_not_the_main_venue() -> None:
+    from sources_samples import paper
+
+    from listwatch.sources.publication import decide
+
+    assert decide(paper(journal_ref="NeurIPS 2023 Workshop on ML for Systems"), None, None) is None

@@ -41,6 +41,8 @@ class PublicationReport:
 def _ids(entries_or_ids: Iterable[Any]) -> list[str]:
     found: list[str] = []
     for item in entries_or_ids:
+        if not isinstance(item, str) and getattr(item, "is_preprint", True) is False:
+            continue  # an entry already tagged with its venue
         raw = item if isinstance(item, str) else getattr(item, "arxiv_id", None)
         ident = bare_id(raw) if isinstance(raw, str) else None
         if ident:
@@ -62,7 +64,8 @@ async def find_publications(
     dblp_interval: float = DBLP_INTERVAL,
     backoff: float = 1.0,
 ) -> PublicationReport:
-    """Publication facts for every arXiv id (entries with an ``arxiv_id`` or id strings)."""
+    """Publication facts for arXiv ids: id strings, or entries with an ``arxiv_id`` (entries
+    whose ``is_preprint`` is False — already tagged with a venue — are skipped)."""
     ids = _ids(entries_or_ids)
     max_age = config.sources.cache_max_age_seconds
     warnings: list[str] = []

@@ -19,6 +19,7 @@ arXiv.org) → None: the entry stays an arXiv entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -71,7 +72,8 @@ def claims(paper: PaperFacts | None, dblp: DblpMatch | None,
                 title=dblp.hit.title.rstrip("."),
             ))
     if paper is not None:
-        ref_venue = canonical(paper.journal_ref) if paper.journal_ref else None
+        ref = paper.journal_ref
+        ref_venue = canonical(ref) if ref and not re.search(r"\bworkshops?\b", ref, re.I) else None
         if ref_venue:
             found.append(Claim(
                 "arxiv", ref_venue, year_in(paper.journal_ref), _doi_url(paper.doi), paper.url,

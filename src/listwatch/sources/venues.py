@@ -10,7 +10,8 @@ wins (``"USENIX ATC"`` where the list writes so, ``"Eurosys"`` if that is its st
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 # short name → other spellings: acronyms, DBLP venue strings, full names.
@@ -217,9 +218,34 @@ def normalise(raw: str | None, vocabulary: Collection[str] = ()) -> str | None:
     return preferred_spelling(short, vocabulary)
 
 
+def venue_part(tag: str) -> str:
+    """A venue tag without its year: ``"SOSP 2023"`` → ``"SOSP"``, ``"OSDI '24"`` → ``"OSDI"``."""
+    return re.sub(r"\s*(?:'|’)?(?:19|20)?\d\d\s*$", "", tag.strip()).strip()
+
+
+def vocabulary_of(tags: Iterable[str | None]) -> Counter[str]:
+    """Venue names a list uses, with counts, from its venue tags (preprint tags left out)."""
+    found: Counter[str] = Counter()
+    for tag in tags:
+        if not tag:
+            continue
+        name = venue_part(tag)
+        if name and canonical(name) is not None:
+            found[name] += 1
+    return found
+
+
 def preferred_spelling(short: str, vocabulary: Collection[str] = ()) -> str:
-    """The list's spelling of ``short`` if the list has one, else ``short``."""
-    counts = vocabulary if isinstance(vocabulary, Mapping) else dict.fromkeys(vocabulary, 1)
+    """The list's spelling of ``short`` if the list has one, else ``short``.
+
+    Vocabulary words may carry years (``"SOSP 2023"``); only the name is used.
+    """
+    counts: Counter[str] = Counter()
+    items = vocabulary.items() if isinstance(vocabulary, Mapping) else ((v, 1) for v in vocabulary)
+    for word, count in items:
+        name = venue_part(word)
+        if name:
+            counts[name] += count
     candidates = [word for word in counts if canonical(word) == short]
     if not candidates:
         return short
