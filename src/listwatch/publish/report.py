@@ -98,6 +98,8 @@ def _verdict_json(result: LinkResult) -> dict[str, Any]:
         "permanent": verdict.permanent,
         "via": verdict.via,
         "detail": verdict.detail,
+        "redirects": [{"url": hop.url, "status": hop.http_status} for hop in verdict.chain],
+        "evidence": list(verdict.evidence),
         "checked_at": verdict.checked_at.isoformat() if verdict.checked_at else None,
     }
 
