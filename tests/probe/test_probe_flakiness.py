@@ -76,3 +76,9 @@ def test_fresh_ok_from_the_store(tmp_path: Path) -> None:
     assert hit.via == "cache" and hit.checked_at == T0
     assert hit.detail == "cached from 2024-05-01 12:00 UTC"
     assert fresh["https://moved.example/"].final_url == "https://n.example/"
+
+
+def test_a_file_missing_from_the_repository_is_broken_at_once() -> None:
+    missing = Verdict("notes/x.md", "broken", via="repo-tree", detail="no such file",
+                      checked_at=T0)
+    assert assess(missing, [], CHECK, T0).status == "broken"

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 FAILURES = frozenset({"broken", "timeout", "error", "failing"})
 NEUTRAL = frozenset({"skipped"})
+# Verdicts read from the repository itself, not from the network: nothing flaky about
+# them, so they need no window (a missing file is missing on every run).
+CERTAIN_VIA = frozenset({"repo-tree"})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -31,7 +34,7 @@ def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
     Verdicts that are not failures are returned as they are. ``skipped`` earlier
     verdicts neither break nor extend a streak.
     """
-    if current.status not in FAILURES:
+    if current.status not in FAILURES or current.via in CERTAIN_VIA:
         return current
     runs = 1
     first = _utc(current.checked_at or now)
