@@ -180,3 +180,22 @@ def test_duplicates_by_arxiv_id_and_paper_url_are_reported() -> None:
 def test_same_url_twice_in_one_entry_is_not_a_duplicate() -> None:
     text = r"* TVM (OSDI 2018) \[[Paper](https://u.org/chen)] \[[Homepage](https://u.org/chen)]"
     assert run(text)[1] == ()
+
+
+def test_star_counts_are_available_for_the_report_in_any_mode() -> None:
+    from proposals_helpers import inputs
+
+    from listwatch.markdown import Document
+    from listwatch.proposals.rules.stars import displayed_counts
+
+    facts = inputs(Document.from_text(CODE, "README.md"),
+                   repos=[repo("o/r", stars=1249), repo("o/gone", stars=None)])
+    assert displayed_counts(facts) == {"o/r": (1249, "1.2k")}
+
+
+def test_paper_link_after_the_tag_when_entry_has_no_links() -> None:
+    doc, proposals = run(LINKED + "* Bare (arXiv 2312.12456)\n",
+                         publications=[published("2312.12456", "SOSP", 2024, url=ACM)])
+    assert applied(doc, proposals) == LINKED + (
+        rf"* Bare ([SOSP 2024](../../reading-notes/conference/sosp-2024/)) \[[Paper]({ACM})]"
+        + "\n")

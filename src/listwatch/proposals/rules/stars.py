@@ -91,3 +91,12 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
                 reason=f"{name} has {facts.stars} stars on GitHub (shown as {shown}).",
                 evidence=evidence, confidence=1.0, line=entry.line, anchor=item.link.url,
             )
+
+
+def displayed_counts(inputs: ProposalInputs) -> dict[str, tuple[int, str]]:
+    """Every known repository's star count and its display form, for reports and PR bodies."""
+    return {
+        key: (facts.stars, display(facts.stars))
+        for key, facts in sorted(inputs.repos.items())
+        if facts.exists and facts.stars is not None
+    }
