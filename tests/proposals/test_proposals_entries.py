@@ -194,8 +194,9 @@ def test_star_counts_are_available_for_the_report_in_any_mode() -> None:
 
 
 def test_paper_link_after_the_tag_when_entry_has_no_links() -> None:
-    doc, proposals = run(LINKED + "* Bare (arXiv 2312.12456)\n",
+    seen = LINKED.replace("\n", r" \[[Code](https://github.com/x/y)]" + "\n")
+    doc, proposals = run(seen + "* Bare (arXiv 2312.12456)\n",
                          publications=[published("2312.12456", "SOSP", 2024, url=ACM)])
-    assert applied(doc, proposals) == LINKED + (
+    assert applied(doc, proposals) == seen + (
         rf"* Bare ([SOSP 2024](../../reading-notes/conference/sosp-2024/)) \[[Paper]({ACM})]"
         + "\n")
