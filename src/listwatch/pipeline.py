@@ -21,15 +21,28 @@ from listwatch import net
 from listwatch.config import Config, Target, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ListwatchError
-from listwatch.markdown import Document, Entry, Link, extract_entries, extract_links, read_document
+from listwatch.markdown import (
+    Document,
+    Edit,
+    Entry,
+    Link,
+    apply_edits,
+    extract_entries,
+    extract_links,
+    read_document,
+)
 from listwatch.markdown.entries import arxiv_id_of, repo_of
 from listwatch.paths import expand_arguments
 from listwatch.probe import ProbeContext, Verdict, assess, fresh_ok, probe_urls
-from listwatch.publish.model import EntryFacts, LinkResult, Report
+from listwatch.proposals import Proposal, ProposalInputs, propose
+from listwatch.publish.diff import unified_diff
+from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
+from listwatch.publish.pull_request import draft_pull_request
 from listwatch.sources.arxiv import fetch_papers
 from listwatch.sources.github import fetch_repos
 from listwatch.sources.model import PaperFacts, Publication, RepoFacts
 from listwatch.sources.preprints import find_publications
+from listwatch.sources.wayback import find_snapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_targets
 
@@ -73,8 +86,18 @@ class Findings:
     repos: Mapping[str, RepoFacts]
     papers: Mapping[str, PaperFacts]
     publications: Mapping[str, Publication | None]
+    snapshots: Mapping[str, str]
     warnings: tuple[str, ...]
     requests: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a run would change: proposals, the diff, the pull request."""
+
+    proposals: tuple[Proposal, ...]
+    diff: str
+    pull_request: PullRequestDraft | None
 
 
 def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Config:
@@ -151,7 +174,7 @@ class _Progress:
 
 async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store,
                   client: httpx.AsyncClient, now: datetime, use_cache: bool,
-                  interactive: bool, run_id: int) -> Findings:
+                  interactive: bool, run_id: int, snapshots: bool) -> Findings:
     """Facts first (they let the probe verify GitHub and arXiv links without scraping),
     then the probe and the publication search side by side."""
     parsed = _parse(sources)
@@ -201,8 +224,17 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
         warnings.extend(found.warnings)
         for service, count in found.requests.items():
             requests[service] = requests.get(service, 0) + count
+    archived: Mapping[str, str] = {}
+    dead = sorted(url for url, v in verdicts.items()
+                  if v.status == "broken" and url.startswith(("http://", "https://")))
+    if snapshots and dead:
+        wayback = await find_snapshots(dead, client=client, store=store, now=now,
+                                       max_age_s=config.sources.cache_max_age_seconds)
+        archived, requests["wayback"] = wayback.snapshots, wayback.requests
+        warnings.extend(wayback.warnings)
     return Findings(parsed=parsed, verdicts=verdicts, repos=repos, papers=papers,
-                    publications=publications, warnings=tuple(dict.fromkeys(warnings)),
+                    publications=publications, snapshots=archived,
+                    warnings=tuple(dict.fromkeys(warnings)),
                     requests=tuple(sorted(requests.items())))
 
 
@@ -280,7 +312,8 @@ def _link_results(findings: Findings) -> tuple[LinkResult, ...]:
 
 async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, store: Store,
                    now: datetime, use_cache: bool, interactive: bool,
-                   run_id: int) -> tuple[tuple[ListSource, ...], Findings]:
+                   run_id: int, snapshots: bool = False
+                   ) -> tuple[tuple[ListSource, ...], Findings]:
     async with net.async_client(config.http) as client:
         if sources_or_paths:
             found, problems = await asyncio.to_thread(_sources_for_paths, sources_or_paths)
@@ -291,7 +324,8 @@ async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, st
         else:
             sources = await read_targets(config.targets, client=client, environ=os.environ)
         findings = await _gather(config, sources, store=store, client=client, now=now,
-                                 use_cache=use_cache, interactive=interactive, run_id=run_id)
+                                 use_cache=use_cache, interactive=interactive, run_id=run_id,
+                                 snapshots=snapshots)
     return sources, findings
 
 
@@ -323,10 +357,40 @@ def run_check(options: CheckOptions) -> Report:
     return report
 
 
+def _changes(config: Config, sources: Sequence[ListSource], findings: Findings,
+             entry_facts: Sequence[EntryFacts], *, declined: frozenset[str],
+             now: datetime) -> Changes:
+    """Proposals per list source, applied to the documents, as one diff and one PR draft."""
+    publications = {k: v for k, v in findings.publications.items() if v is not None}
+    proposals: list[Proposal] = []
+    diffs: list[str] = []
+    base: str | None = None
+    for source in sources:
+        items = [item for item in findings.parsed if item.source is source]
+        if not items:
+            continue
+        found = propose(ProposalInputs(
+            documents=tuple(item.document for item in items), config=config,
+            links={item.document.path: item.links for item in items},
+            entries={item.document.path: item.entries for item in items},
+            verdicts=findings.verdicts, repos=findings.repos, papers=findings.papers,
+            publications=publications, snapshots=findings.snapshots,
+            repo_paths=source.repo_paths, declined=declined, now=now,
+        ))
+        proposals.extend(found)
+        for item in items:
+            edits = [Edit(p.span, p.old, p.new) for p in found
+                     if p.apply and p.span is not None and p.file == item.document.path]
+            if edits:
+                changed = apply_edits(item.document, edits)
+                diffs.append(unified_diff(item.document.path, item.document.text, changed))
+        base = base or source.ref
+    draft = draft_pull_request(config, proposals, entry_facts, base) if proposals else None
+    return Changes(proposals=tuple(proposals), diff="".join(diffs), pull_request=draft)
+
+
 def run_job(options: RunOptions) -> Report:
     """`listwatch run`: the whole pipeline; with ``dry_run`` nothing is written but state."""
-    from listwatch.publish.changes import build_changes
-
     if not options.dry_run:
         raise InputError(
             "publishing pull requests is not available in this version; "
@@ -338,17 +402,17 @@ def run_job(options: RunOptions) -> Report:
         run_id = store.begin_run("run", started)
         sources, findings = asyncio.run(_collect(
             config, None, store=store, now=started, use_cache=options.use_cache,
-            interactive=options.interactive, run_id=run_id))
+            interactive=options.interactive, run_id=run_id, snapshots=True))
         entry_facts = _entry_facts(findings)
-        changes = build_changes(config, sources, findings, entry_facts,
-                                declined=store.declined_ids(), now=started)
+        changes = _changes(config, sources, findings, entry_facts,
+                           declined=store.declined_ids(), now=started)
         report = Report(
             mode="run", started_at=started, finished_at=_now(),
             files=tuple(item.document.path for item in findings.parsed),
             links=_link_results(findings), entries=entry_facts,
             proposals=changes.proposals, diff=changes.diff,
             pull_request=changes.pull_request,
-            warnings=findings.warnings + changes.warnings, requests=findings.requests,
+            warnings=findings.warnings, requests=findings.requests,
         )
         store.finish_run(run_id, report.finished_at, _summary(report))
     _write_step_summary(report)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import FAST_HTTP, by_url, load, make_list
+from .helpers import FAST_HTTP, by_url, load, make_list
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ LIST = """# Papers
 """
 
 
-def scenario(world) -> None:  # noqa: ANN001 - the world fixture
+def scenario(world) -> None:
     with world.batch():
         host = world.host("papers.example")
         host.route("/alive", status=200)
@@ -45,7 +45,7 @@ def scenario(world) -> None:  # noqa: ANN001 - the world fixture
         world.unresolvable("nowhere.example")
 
 
-def test_check_reports_each_kind_of_link_truthfully(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_check_reports_each_kind_of_link_truthfully(world, tmp_path: Path) -> None:
     scenario(world)
     config = make_list(tmp_path, {"README.md": LIST},
                        extra=FAST_HTTP + "fail_runs = 1\nfail_hours = 0\n")
@@ -92,7 +92,7 @@ def test_check_reports_each_kind_of_link_truthfully(world, tmp_path: Path) -> No
     assert not world.requests("dl.acm.org")
 
 
-def test_first_failure_is_failing_not_broken(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_first_failure_is_failing_not_broken(world, tmp_path: Path) -> None:
     world.host("papers.example").route("/gone", status=404)
     config = make_list(tmp_path, {"README.md": "* X \\[[Paper](https://papers.example/gone)]\n"})
     first = world.run_cli("check", "--config", str(config), "--format", "json")
@@ -105,7 +105,7 @@ def test_first_failure_is_failing_not_broken(world, tmp_path: Path) -> None:  # 
     assert load(second.stdout)["links"][0]["status"] == "failing"
 
 
-def test_ok_results_are_cached_between_runs(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ok_results_are_cached_between_runs(world, tmp_path: Path) -> None:
     world.host("papers.example").route("/alive", status=200)
     config = make_list(tmp_path, {"README.md": "* X \\[[Paper](https://papers.example/alive)]\n"})
     assert world.run_cli("check", "--config", str(config)).returncode == 0
@@ -118,7 +118,7 @@ def test_ok_results_are_cached_between_runs(world, tmp_path: Path) -> None:  # n
     assert len(world.requests("papers.example")) > hits
 
 
-def test_politeness_per_host(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_politeness_per_host(world, tmp_path: Path) -> None:
     host = world.host("slow.example")
     host.default(status=200, delay_ms=150)
     lines = "".join(f"* P{i} \\[[Paper](https://slow.example/p{i})]\n" for i in range(12))
@@ -135,7 +135,7 @@ def test_politeness_per_host(world, tmp_path: Path) -> None:  # noqa: ANN001
     assert starts[-1] - starts[0] >= (len(starts) - 1) * 0.05 * 0.9
 
 
-def test_markdown_and_text_reports(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_markdown_and_text_reports(world, tmp_path: Path) -> None:
     world.host("papers.example").route("/gone", status=404).route("/old", status=301,
                                                                    redirect="/new")
     world.host("papers.example").route("/new", status=200)
@@ -157,7 +157,7 @@ def test_markdown_and_text_reports(world, tmp_path: Path) -> None:  # noqa: ANN0
     assert load(output.read_text())["summary"]["links"] == 2
 
 
-def test_check_paths_without_config(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_check_paths_without_config(world, tmp_path: Path) -> None:
     world.host("papers.example").route("/alive", status=200)
     (tmp_path / "list.md").write_text("* X \\[[P](https://papers.example/alive)]\n")
     result = world.run_cli("check", "list.md", "--format", "json", cwd=tmp_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import load, make_list
+from .helpers import load, make_list
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ LIST = """# LLM
 """
 
 
-def scenario(world) -> None:  # noqa: ANN001
+def scenario(world) -> None:
     with world.batch():
         world.github.repo("S-LoRA/S-LoRA", stars=1500, archived=True)
         world.github.repo("punica-ai/punica", stars=900)
@@ -55,7 +55,7 @@ def entries_by_title(report: dict) -> dict[str, dict]:
     return {entry["title"].split(":")[0]: entry for entry in report["entries"]}
 
 
-def test_entry_facts_with_a_token(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_entry_facts_with_a_token(world, tmp_path: Path) -> None:
     scenario(world)
     config = make_list(tmp_path, {"README.md": LIST})
     result = world.run_cli("check", "--config", str(config), "--format", "json",
@@ -91,7 +91,7 @@ def test_entry_facts_with_a_token(world, tmp_path: Path) -> None:  # noqa: ANN00
     assert all(call.authorized for call in github_calls)
 
 
-def test_entry_facts_without_a_token_use_rest(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_entry_facts_without_a_token_use_rest(world, tmp_path: Path) -> None:
     scenario(world)
     config = make_list(tmp_path, {"README.md": LIST})
     result = world.run_cli("check", "--config", str(config), "--format", "json")
@@ -103,7 +103,7 @@ def test_entry_facts_without_a_token_use_rest(world, tmp_path: Path) -> None:  #
     assert "token" not in result.stderr.lower() or "GITHUB_TOKEN" in result.stderr
 
 
-def test_a_service_down_is_a_warning_not_a_crash(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_service_down_is_a_warning_not_a_crash(world, tmp_path: Path) -> None:
     scenario(world)
     world.dblp.down()
     world.s2.down()

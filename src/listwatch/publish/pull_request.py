@@ -34,10 +34,19 @@ def _evidence(proposal: Proposal) -> str:
     return " ".join(links)
 
 
+def _change(proposal: Proposal) -> str:
+    """How the change reads in one line: a replacement, an insertion or a suggestion."""
+    if proposal.new == proposal.old:
+        return ""
+    if proposal.span is None:
+        return f": {markdown_code(proposal.old)}, suggested {markdown_code(proposal.new)}"
+    if not proposal.old.strip():
+        return f": adds {markdown_code(proposal.new.strip())}"
+    return f": {markdown_code(proposal.old)} → {markdown_code(proposal.new)}"
+
+
 def _row(proposal: Proposal) -> str:
-    change = ""
-    if proposal.span is not None and proposal.new != proposal.old:
-        change = f": {markdown_code(proposal.old)} → {markdown_code(proposal.new)}"
+    change = _change(proposal)
     confidence = f" (confidence {proposal.confidence:.2f})" if proposal.confidence < 0.9 else ""
     evidence = _evidence(proposal)
     evidence = f" — evidence {evidence}" if evidence else ""
