@@ -217,3 +217,11 @@ def test_generated_web_links_match_reference(text: str) -> None:
     doc = Document.from_text(text, "paper-list/x/list.md")
     ours = Counter((link.line, link.resolved) for link in extract_links(doc) if link.is_web)
     assert ours == Counter(reference_web_links(text))
+
+
+def test_heading_with_closing_sequence_keeps_its_links() -> None:
+    """`# title #`: the closing hashes are not heading text, the link is still found."""
+    found = extract_links(Document.from_text("# https://x.org/a #\n## [x](https://y.org) ##\n"
+                                             "para https://q.org #\n", "a.md"))
+    assert [(link.url, link.line, link.column) for link in found] == [
+        ("https://x.org/a", 1, 3), ("https://y.org", 2, 8), ("https://q.org", 3, 6)]

@@ -9,6 +9,7 @@ an offset in the document text.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ from markdown_it.common.utils import normalizeReference
 from listwatch.markdown.document import Document
 
 Segment = tuple[int, int, int]  # (run start, run end, source start)
+# The optional closing sequence of an ATX heading (`# Title #`), not part of its text.
+_ATX_CLOSING = re.compile(r"[ \t]+#+$")
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,16 @@ def _align(
     if in_cell:
         return _align_cell(content_line, source_line, cursor)
     body = content_line.rstrip()
-    stripped = source_line.rstrip()
-    col = stripped.rfind(body)
-    if col >= 0 and col + len(body) == len(stripped):
-        return [(0, len(body), col)], col + len(body)
-    lead = len(body) - len(body.lstrip())
-    if lead:
-        col = stripped.rfind(body[lead:])
-        if col >= 0 and col + len(body) - lead == len(stripped):
-            return [(lead, len(body) - lead, col)], len(stripped)
+    line = source_line.rstrip()
+    for stripped in dict.fromkeys((line, _ATX_CLOSING.sub("", line))):
+        col = stripped.rfind(body)
+        if col >= 0 and col + len(body) == len(stripped):
+            return [(0, len(body), col)], col + len(body)
+        lead = len(body) - len(body.lstrip())
+        if lead:
+            col = stripped.rfind(body[lead:])
+            if col >= 0 and col + len(body) - lead == len(stripped):
+                return [(lead, len(body) - lead, col)], len(stripped)
     return None
 
 
