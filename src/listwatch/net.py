@@ -10,8 +10,10 @@ client trust the same bundle).
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -66,3 +68,30 @@ def async_client(config: HttpConfig, *, headers: Mapping[str, str] | None = None
         verify=ssl_context(),
         trust_env=True,
     )
+
+
+def proxy_problem(environ: Mapping[str, str] | None = None, timeout: float = 5.0) -> str | None:
+    """Why the configured HTTPS proxy cannot be reached, or None.
+
+    Without this, an unreachable proxy would make every link of the list look dead.
+    Credentials in the proxy URL are never part of the message.
+    """
+    env = os.environ if environ is None else environ
+    raw = next((env[name] for name in PROXY_VARIABLES if env.get(name)), None)
+    if raw is None:
+        return None
+    parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+    host = parts.hostname
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 1080
+                              if parts.scheme.startswith("socks") else 80)
+    except ValueError:
+        return f"the proxy address in the environment is not a valid URL (port of {host})"
+    if not host:
+        return "the proxy address in the environment has no host name"
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return f"the proxy {parts.scheme}://{host}:{port} is not reachable ({reason})"

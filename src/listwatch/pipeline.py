@@ -20,7 +20,7 @@ import httpx
 from listwatch import net
 from listwatch.config import Config, Target, load_config
 from listwatch.credentials import github_api_url, github_token
-from listwatch.errors import InputError, ListwatchError
+from listwatch.errors import InputError, ListwatchError, ServiceError
 from listwatch.markdown import (
     Document,
     Edit,
@@ -314,6 +314,9 @@ async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, st
                    now: datetime, use_cache: bool, interactive: bool,
                    run_id: int, snapshots: bool = False
                    ) -> tuple[tuple[ListSource, ...], Findings]:
+    problem = await asyncio.to_thread(net.proxy_problem)
+    if problem:
+        raise ServiceError(f"{problem}; nothing was checked")
     async with net.async_client(config.http) as client:
         if sources_or_paths:
             found, problems = await asyncio.to_thread(_sources_for_paths, sources_or_paths)

@@ -247,16 +247,30 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines.append(f" warning  {one_line(warning, 300)}")
     if report.mode == "run":
         lines.extend(_run_text(report))
-    counts = report.status_counts
-    shown = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts.get(s))
-    lines.append(
-        f"checked {sum(counts.values())} URLs ({len(report.links)} links in "
-        f"{len(report.files)} files): {shown or 'nothing to check'}"
-    )
+    lines.extend(_summary_table(report))
     text = terminal_safe("\n".join(lines)) + "\n"
     if color:
         return _colorize(text)
     return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _summary_table(report: Report) -> list[str]:
+    """A small aligned table of URLs per status, then one line of totals."""
+    counts = report.status_counts
+    rows = [(status, counts[status]) for status in STATUS_ORDER if counts.get(status)]
+    lines = ["", f"{'status':<10}{'URLs':>6}"] if rows else [""]
+    lines.extend(f"{status:<10}{count:>6}" for status, count in rows)
+    seconds = (report.finished_at - report.started_at).total_seconds()
+    lines.append(
+        f"checked {_plural(sum(counts.values()), 'URL')} "
+        f"({_plural(len(report.links), 'link')} in {_plural(len(report.files), 'file')}) "
+        f"in {seconds:.1f} s"
+    )
+    return lines
 
 
 def _run_text(report: Report) -> list[str]:
