@@ -61,9 +61,7 @@ def read_local(target: Target) -> ListSource:
         except ListwatchError as exc:
             problems.append(str(exc))
     if not documents and not problems:
-        problems.append(
-            f"{target.repo}: no file under {root} matches {', '.join(target.files)}"
-        )
+        problems.append(f"{target.repo}: no file under {root} matches {', '.join(target.files)}")
     return ListSource(target=target, documents=tuple(documents), repo_paths=all_paths,
                       ref=target.branch, commit=None, root=root, problems=tuple(problems))
 
@@ -127,6 +125,8 @@ class _GitHubReader:
                 documents.append(Document.from_text(text, path))
             else:
                 problems.append(f"{target.repo}: {path}: {text.message}")
+        if not wanted:
+            problems.append(f"{target.repo}@{ref}: no file matches {', '.join(target.files)}")
         if tree.get("truncated"):
             problems.append(f"{target.repo}: the repository tree is too large for one request; "
                             "some files may be missing (use a local `path`)")

@@ -1,0 +1,62 @@
+"""Reading the list from GitHub (no local checkout), as the default config does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .helpers import FAST_HTTP, load
+
+pytestmark = pytest.mark.e2e
+
+README = "# Papers\n\n* [Section](paper-list/llm.md)\n"
+LLM = ("# LLM\n\n* A (SOSP 2023) \\[[Paper](https://papers.example/a)] "
+       "\\[[Notes](../notes/a.md)] \\[[Missing](../notes/b.md)]\n")
+
+
+def write_config(tmp_path: Path, files: str = '["paper-list/**/*.md"]') -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[targets]]\nrepo = "mental2008/awesome-papers"\nfiles = {files}\n'
+                      f"{FAST_HTTP}", encoding="utf-8")
+    return config
+
+
+def test_list_read_through_the_api_and_raw_files(world, tmp_path: Path) -> None:
+    world.github.repo("mental2008/awesome-papers", default_branch="master").files(
+        {"README.md": README, "paper-list/llm.md": LLM, "notes/a.md": "# A\n",
+         "paper-list/skip.txt": "not a list"})
+    world.host("papers.example").route("/a", status=200)
+    result = world.run_cli("check", "--config", str(write_config(tmp_path)), "--format", "json")
+    assert result.returncode == 1, result.stderr  # notes/b.md is missing from the repository
+    report = load(result.stdout)
+    assert report["files"] == ["paper-list/llm.md"]
+    status = {row["url"]: row["status"] for row in report["links"]}
+    assert status == {"https://papers.example/a": "ok", "notes/a.md": "ok",
+                      "notes/b.md": "broken"}
+    # Two API requests (the repository for its default branch, one recursive tree);
+    # the file itself comes from raw.githubusercontent.com, outside the API budget.
+    api = world.requests("api.github.com")
+    assert [(r.method, r.path) for r in api] == [
+        ("GET", "/repos/mental2008/awesome-papers"),
+        ("GET", "/repos/mental2008/awesome-papers/git/trees/master"),
+    ]
+    raw = world.requests("raw.githubusercontent.com")
+    assert len(raw) == 1 and raw[0].path.endswith("/paper-list/llm.md")
+
+
+def test_missing_repository_is_one_clear_line(world, tmp_path: Path) -> None:
+    result = world.run_cli("check", "--config", str(write_config(tmp_path)))
+    assert result.returncode == 3
+    assert result.stderr.strip() == (
+        "listwatch: error: GitHub: /repos/mental2008/awesome-papers not found "
+        "(is the repository public, or does the token have access?)")
+
+
+def test_no_matching_files_is_said(world, tmp_path: Path) -> None:
+    world.github.repo("mental2008/awesome-papers").files({"README.md": README})
+    result = world.run_cli("check", "--config", str(write_config(tmp_path, '["lists/*.md"]')),
+                           "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert load(result.stdout)["warnings"] == [
+        "mental2008/awesome-papers@main: no file matches lists/*.md"]
