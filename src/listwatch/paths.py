@@ -75,6 +75,15 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def repository_files(root: Path) -> frozenset[str]:
+    """Every file under ``root`` as a repository-relative posix path (``.git`` left out)."""
+    return frozenset(
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    )
+
+
 @dataclass(frozen=True)
 class LocalFile:
     """A Markdown file on disk and the path it is shown under."""

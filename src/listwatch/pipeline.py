@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 
 from listwatch import net
-from listwatch.config import Config, Target, load_config
+from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
-from listwatch.errors import InputError, ListwatchError, ServiceError
+from listwatch.errors import InputError, ServiceError
 from listwatch.markdown import (
     Document,
     Edit,
@@ -29,10 +29,8 @@ from listwatch.markdown import (
     apply_edits,
     extract_entries,
     extract_links,
-    read_document,
 )
 from listwatch.markdown.entries import arxiv_id_of, repo_of
-from listwatch.paths import expand_arguments
 from listwatch.probe import ProbeContext, Verdict, assess, fresh_ok, probe_urls
 from listwatch.proposals import Proposal, ProposalInputs, propose
 from listwatch.publish.diff import unified_diff
@@ -44,7 +42,7 @@ from listwatch.sources.model import PaperFacts, Publication, RepoFacts
 from listwatch.sources.preprints import find_publications
 from listwatch.sources.wayback import find_snapshots
 from listwatch.state import Store
-from listwatch.targets import ListSource, read_targets
+from listwatch.targets import ListSource, read_paths, read_targets
 
 
 @dataclass(frozen=True)
@@ -112,28 +110,6 @@ def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Co
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _sources_for_paths(paths: Sequence[str]) -> tuple[list[ListSource], list[str]]:
-    """List sources for files named on the command line (grouped by repository root)."""
-    files, problems = expand_arguments(paths)
-    by_root: dict[Path, list[Document]] = {}
-    messages = [str(p) for p in problems]
-    for file in files:
-        try:
-            by_root.setdefault(file.root, []).append(read_document(file.fs_path, file.display))
-        except ListwatchError as exc:
-            messages.append(str(exc))
-    sources = []
-    for root, documents in by_root.items():
-        all_paths = frozenset(
-            p.relative_to(root).as_posix() for p in root.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(root).parts
-        )
-        sources.append(ListSource(target=Target(repo=f"local/{root.name}", path=root),
-                                  documents=tuple(documents), repo_paths=all_paths, ref=None,
-                                  commit=None, root=root))
-    return sources, messages
 
 
 def _parse(sources: Iterable[ListSource]) -> tuple[Parsed, ...]:
@@ -319,7 +295,7 @@ async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, st
         raise ServiceError(f"{problem}; nothing was checked")
     async with net.async_client(config.http) as client:
         if sources_or_paths:
-            found, problems = await asyncio.to_thread(_sources_for_paths, sources_or_paths)
+            found, problems = await asyncio.to_thread(read_paths, sources_or_paths)
             if not found:
                 raise InputError("; ".join(problems) or "nothing to check")
             sources = tuple(dataclasses.replace(s, problems=tuple(problems)) if i == 0 else s

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +21,7 @@ from listwatch.config import Target
 from listwatch.credentials import PUBLIC_API_URL, github_api_url, github_token
 from listwatch.errors import ListwatchError, ServiceError
 from listwatch.markdown import Document, read_document
-from listwatch.paths import matching
+from listwatch.paths import expand_arguments, matching, repository_files
 
 RAW_HOST = "https://raw.githubusercontent.com"
 
@@ -48,11 +48,7 @@ def read_local(target: Target) -> ListSource:
     """Read a target from its local checkout (``path`` in the config)."""
     assert target.path is not None
     root = target.path
-    all_paths = frozenset(
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    )
+    all_paths = repository_files(root)
     documents: list[Document] = []
     problems: list[str] = []
     for rel in matching(all_paths, target.files):
@@ -64,6 +60,29 @@ def read_local(target: Target) -> ListSource:
         problems.append(f"{target.repo}: no file under {root} matches {', '.join(target.files)}")
     return ListSource(target=target, documents=tuple(documents), repo_paths=all_paths,
                       ref=target.branch, commit=None, root=root, problems=tuple(problems))
+
+
+def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
+    """List sources for files named on the command line, one per repository root.
+
+    Problems (a missing path, an unreadable file) are returned, not raised, so the
+    other files are still checked.
+    """
+    files, problems = expand_arguments(arguments)
+    by_root: dict[Path, list[Document]] = {}
+    messages = [str(problem) for problem in problems]
+    for file in files:
+        try:
+            by_root.setdefault(file.root, []).append(read_document(file.fs_path, file.display))
+        except ListwatchError as exc:
+            messages.append(str(exc))
+    sources = [
+        ListSource(target=Target(repo=f"local/{root.name}", path=root),
+                   documents=tuple(documents), repo_paths=repository_files(root), ref=None,
+                   commit=None, root=root)
+        for root, documents in by_root.items()
+    ]
+    return sources, messages
 
 
 class _GitHubReader:
