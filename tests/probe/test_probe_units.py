@@ -10,12 +10,13 @@ import httpx
 import pytest
 
 from listwatch.config import CheckConfig
+from listwatch.net import parse_retry_after
 from listwatch.probe.addresses import AddressGuard, Unresolvable, private_reason
 from listwatch.probe.classify import challenge, classify_exception, reason
 from listwatch.probe.filters import is_relative, skip_reason
 from listwatch.probe.model import Hop
 from listwatch.probe.redirects import describe, is_permanent, resolve_location
-from listwatch.probe.retry import backoff, parse_retry_after
+from listwatch.probe.retry import backoff
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

@@ -15,6 +15,7 @@ from tenacity import (
     stop_after_attempt,
 )
 
+from listwatch import net
 from listwatch.config import Config
 from listwatch.probe import retry
 from listwatch.probe.addresses import AddressGuard
@@ -179,7 +180,7 @@ class Fetcher:
                         return answer
                     wait_for = None
                     if answer.status in retry.RETRY_AFTER_STATUSES:
-                        wait_for = retry.parse_retry_after(answer.headers.get("retry-after"))
+                        wait_for = net.parse_retry_after(answer.headers.get("retry-after"))
                     if wait_for is not None:
                         if wait_for > check.retry_after_max:
                             status = "blocked" if answer.status == 429 else "error"

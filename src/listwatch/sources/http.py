@@ -13,7 +13,6 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -23,6 +22,8 @@ from tenacity import (
     retry_if_exception_type,
     stop_after_attempt,
 )
+
+from listwatch.net import parse_retry_after
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -63,20 +64,6 @@ class Counter:
     """Requests actually sent (retries included)."""
 
     sent: int = 0
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds: a number or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
 def _wait(base: float, max_wait: float) -> Callable[[RetryCallState], float]:
@@ -135,7 +122,7 @@ async def send(
         if response.status_code in RETRY_STATUSES or secondary:
             raise _Retryable(
                 f"HTTP {response.status_code}",
-                retry_after_seconds(response.headers.get("retry-after")),
+                parse_retry_after(response.headers.get("retry-after")),
             )
         return response
 
