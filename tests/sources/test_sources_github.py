@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from listwatch.credentials import github_api_url, github_token
 from listwatch.sources import github
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -44,11 +45,11 @@ def test_graphql_url_for_enterprise() -> None:
 
 
 def test_token_from_environment() -> None:
-    assert github.github_token({"GH_TOKEN": "x"}) == "x"
-    assert github.github_token({"GITHUB_TOKEN": "a", "GH_TOKEN": "b"}) == "a"
-    assert github.github_token({"GITHUB_TOKEN": " "}) is None
-    assert github.api_url_from_env({}) == "https://api.github.com"
-    assert github.api_url_from_env({"GITHUB_API_URL": "https://h/api/v3/"}) == "https://h/api/v3"
+    assert github_token({"GH_TOKEN": "x"}) == "x"
+    assert github_token({"GITHUB_TOKEN": "a", "GH_TOKEN": "b"}) == "a"
+    assert github_token({"GITHUB_TOKEN": " "}) is None
+    assert github_api_url({}) == "https://api.github.com"
+    assert github_api_url({"GITHUB_API_URL": "https://h/api/v3/"}) == "https://h/api/v3"
 
 
 def _node(name: str, **extra: object) -> dict[str, object]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ import pytest
 
 from listwatch import net
 from listwatch.config import Config, HttpConfig, Target
+from listwatch.credentials import github_api_url
 from listwatch.sources import arxiv as arxiv_source
 from listwatch.sources import github
 from listwatch.sources.model import PaperFacts
@@ -34,7 +36,7 @@ def _repos(world: World, **kw: Any) -> github.RepoReport:
         async with net.async_client(HttpConfig()) as client:
             return await github.fetch_repos(
                 kw.pop("names"), client=client, token=kw.pop("token", None),
-                api_url=github.api_url_from_env(), store=kw.pop("store", None),
+                api_url=github_api_url(os.environ), store=kw.pop("store", None),
                 now=kw.pop("now", NOW), max_age_s=kw.pop("max_age_s", 3600), timeout=10)
 
     return asyncio.run(run())

@@ -21,7 +21,6 @@ in messages.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -33,15 +32,14 @@ from urllib3.util.retry import Retry
 
 from listwatch import net
 from listwatch.config import DEFAULT_USER_AGENT
+from listwatch.credentials import PUBLIC_API_URL
 from listwatch.sources import cache
 from listwatch.sources.http import ServiceDown, send
 from listwatch.sources.model import RepoFacts
 from listwatch.state import CacheEntry, Store
 
-DEFAULT_API_URL = "https://api.github.com"
 NAMESPACE = "github.repo"
 BATCH = 100
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 
 _FIELDS = """fragment RepoFields on Repository {
   nameWithOwner stargazerCount isArchived isDisabled isFork
@@ -58,20 +56,6 @@ class RepoReport:
     facts: Mapping[str, RepoFacts]
     warnings: tuple[str, ...]
     requests: int
-
-
-def github_token(environ: Mapping[str, str] | None = None) -> str | None:
-    env = os.environ if environ is None else environ
-    for name in TOKEN_VARIABLES:
-        value = (env.get(name) or "").strip()
-        if value:
-            return value
-    return None
-
-
-def api_url_from_env(environ: Mapping[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    return (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
 
 
 def graphql_url(api_url: str) -> str:
@@ -177,7 +161,7 @@ async def fetch_repos(
     *,
     client: httpx.AsyncClient,
     token: str | None,
-    api_url: str = DEFAULT_API_URL,
+    api_url: str = PUBLIC_API_URL,
     store: Store | None = None,
     now: datetime,
     max_age_s: float,
