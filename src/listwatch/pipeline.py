@@ -11,7 +11,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from listwatch.markdown import (
 )
 from listwatch.markdown.entries import arxiv_id_of, repo_of
 from listwatch.probe import ProbeContext, Verdict, assess, fresh_ok, probe_urls
+from listwatch.probe.filters import is_relative
 from listwatch.proposals import Proposal, ProposalInputs, propose
 from listwatch.publish.diff import unified_diff
 from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
@@ -69,22 +70,22 @@ class RunOptions:
 class Parsed:
     """One document with its links and entries, and the list source it came from."""
 
-    source: ListSource
+    source: ListSource = field(repr=False)
     document: Document
-    links: tuple[Link, ...]
-    entries: tuple[Entry, ...]
+    links: tuple[Link, ...] = field(repr=False)
+    entries: tuple[Entry, ...] = field(repr=False)
 
 
 @dataclass(frozen=True)
 class Findings:
-    """Everything the network stages found in one run."""
+    """Everything the network stages found in one run (large: kept out of its repr)."""
 
-    parsed: tuple[Parsed, ...]
-    verdicts: Mapping[str, Verdict]
-    repos: Mapping[str, RepoFacts]
-    papers: Mapping[str, PaperFacts]
-    publications: Mapping[str, Publication | None]
-    snapshots: Mapping[str, str]
+    parsed: tuple[Parsed, ...] = field(repr=False)
+    verdicts: Mapping[str, Verdict] = field(repr=False)
+    repos: Mapping[str, RepoFacts] = field(repr=False)
+    papers: Mapping[str, PaperFacts] = field(repr=False)
+    publications: Mapping[str, Publication | None] = field(repr=False)
+    snapshots: Mapping[str, str] = field(repr=False)
     warnings: tuple[str, ...]
     requests: tuple[tuple[str, int], ...]
 
@@ -218,27 +219,34 @@ async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
                  client: httpx.AsyncClient, now: datetime, use_cache: bool, interactive: bool,
                  run_id: int, repos: Mapping[str, RepoFacts], papers: Mapping[str, PaperFacts],
                  missing: frozenset[str]) -> dict[str, Verdict]:
-    """Probe every link once (per repository for relative links), then judge flakiness."""
-    groups: dict[int, tuple[ListSource, list[str]]] = {}
+    """Probe every link once, then judge flakiness.
+
+    Web links of all lists go through one probe, so per-host limits hold across
+    lists; relative links are checked against their own repository's files.
+    """
+    web: set[str] = set()
+    relative: dict[int, tuple[ListSource, set[str]]] = {}
     for item in parsed:
-        urls = groups.setdefault(id(item.source), (item.source, []))[1]
-        urls.extend(link.resolved for link in item.links)
-    all_urls = sorted({url for _, urls in groups.values() for url in urls})
+        for link in item.links:
+            if is_relative(link.resolved):
+                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
+            else:
+                web.add(link.resolved)
+    all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
     cached = fresh_ok(store, all_urls, config.check.cache_max_age_seconds, now) \
         if use_cache else {}
+    context = ProbeContext(now=now, repo_facts=repos, paper_facts=papers,
+                           arxiv_missing=missing, ok_cache=cached)
     progress = _Progress(interactive)
     on_result = progress.start(len(all_urls))
-    raw: dict[str, Verdict] = {}
     try:
-        for source, urls in groups.values():
-            context = ProbeContext(
-                now=now, repo_facts=repos, paper_facts=papers, arxiv_missing=missing,
-                repo_paths=source.repo_paths, read_repo_file=_file_reader(source),
-                ok_cache=cached,
-            )
-            todo = sorted(set(urls) - raw.keys())
-            raw.update(await probe_urls(todo, config=config, client=client, context=context,
-                                        on_result=on_result))
+        raw = await probe_urls(sorted(web), config=config, client=client, context=context,
+                               on_result=on_result)
+        for source, urls in relative.values():
+            local = dataclasses.replace(context, repo_paths=source.repo_paths,
+                                        read_repo_file=_file_reader(source))
+            raw.update(await probe_urls(sorted(urls), config=config, client=client,
+                                        context=local, on_result=on_result))
     finally:
         progress.stop()
     fresh = [v for v in raw.values() if v.via != "cache"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,8 +36,8 @@ class ListSource:
     """
 
     target: Target
-    documents: tuple[Document, ...]
-    repo_paths: frozenset[str]
+    documents: tuple[Document, ...] = field(repr=False)
+    repo_paths: frozenset[str] = field(repr=False)
     ref: str | None
     commit: str | None
     root: Path | None

@@ -22,7 +22,7 @@ class Document:
     """
 
     path: str
-    text: str
+    text: str = field(repr=False)
     base_dir: str = ""
     _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 

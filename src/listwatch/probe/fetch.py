@@ -105,6 +105,9 @@ class Fetcher:
             if state.down:
                 raise Stop(*state.down, via="host-backoff")
             async with self.global_slots:
+                await self.limiter.wait_turn(state)
+                if state.down:
+                    raise Stop(*state.down, via="host-backoff")
                 try:
                     answer = await self._send(method, url)
                 except httpx.InvalidURL as exc:

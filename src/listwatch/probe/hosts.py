@@ -49,22 +49,13 @@ class HostLimiter:
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[HostState]:
-        """Wait for a free slot and the host's spacing (and any Retry-After), then hold it."""
+        """Wait for one of the host's ``concurrency`` slots and hold it.
+
+        Spacing is not waited for here but in ``wait_turn``, right before the request
+        goes out, so time spent queueing elsewhere cannot bunch request starts.
+        """
         state = self.state(host)
         async with state.slots:
-            loop = asyncio.get_running_loop()
-            deferred = False
-            while True:
-                now = loop.time()
-                if not deferred and state.not_before > now:
-                    deferred = True
-                    await retry.sleep(state.not_before - now)
-                    continue
-                start = max(now, state.next_start)
-                state.next_start = start + self.interval
-                if start > now:
-                    await asyncio.sleep(start - now)
-                break
             state.in_flight += 1
             state.requests += 1
             state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
@@ -72,6 +63,22 @@ class HostLimiter:
                 yield state
             finally:
                 state.in_flight -= 1
+
+    async def wait_turn(self, state: HostState) -> None:
+        """Wait for the host's spacing (and any Retry-After); call right before sending."""
+        loop = asyncio.get_running_loop()
+        deferred = False
+        while True:
+            now = loop.time()
+            if not deferred and state.not_before > now:
+                deferred = True
+                await retry.sleep(state.not_before - now)
+                continue
+            start = max(now, state.next_start)
+            state.next_start = start + self.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            return
 
     def defer(self, host: str, seconds: float) -> None:
         """No request to ``host`` starts for ``seconds`` (Retry-After)."""
