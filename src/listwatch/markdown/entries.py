@@ -22,44 +22,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown.blocks import Blocks, InlineRun, ListItem, parse_blocks
 from listwatch.markdown.document import Document
 from listwatch.markdown.links import extract_links, plain_text, run_links
 from listwatch.markdown.model import Entry, LabelledLink, Link, Span
 from listwatch.markdown.scanner import Found
 
-_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-_ARXIV_TAG = re.compile(r"^arxiv\s*:?\s*" + _ARXIV_ID + r"$", re.IGNORECASE)
-_ARXIV_URL = re.compile(
-    r"^https?://(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html)/" + _ARXIV_ID,
-    re.IGNORECASE,
-)
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
 _NAME_YY = re.compile(r"^[A-Z][\w&/.\-]*(?: [A-Z][\w&/.\-]*)* '?\d{2}$")
-_GITHUB_REPO = re.compile(
-    r"^https?://(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9\-]*))/([A-Za-z0-9_.\-]+)"
-)
-_NOT_OWNERS = frozenset(
-    {
-        "about",
-        "apps",
-        "collections",
-        "customer-stories",
-        "enterprise",
-        "explore",
-        "features",
-        "login",
-        "marketplace",
-        "orgs",
-        "pricing",
-        "settings",
-        "site",
-        "sponsors",
-        "topics",
-        "trending",
-        "users",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -76,25 +47,21 @@ def is_venue(tag: str) -> bool:
     """Whether the text of a parenthesised tag reads as a venue or preprint id."""
     if not tag or len(tag) > 100 or not tag[0].isalpha():
         return False
-    if _ARXIV_TAG.match(tag) or _NAME_YY.match(tag):
+    if _NAME_YY.match(tag) or ((ref := arxiv_ref(tag)) is not None and ref.kind == "tag"):
         return True
     return tag[0].isupper() and _YEAR.search(tag) is not None
 
 
 def arxiv_id_of(text: str) -> str | None:
     """The arXiv id in a tag (``arXiv: 2310.07177``) or an arxiv.org URL, without version."""
-    match = _ARXIV_TAG.match(text.strip()) or _ARXIV_URL.match(text.strip())
-    return match.group(1) if match else None
+    ref = arxiv_ref(text)
+    return ref.id if ref is not None and ref.kind is not None else None
 
 
 def repo_of(url: str) -> str | None:
     """``owner/name`` of a github.com repository URL, as written."""
-    match = _GITHUB_REPO.match(url)
-    if match is None or match.group(1).lower() in _NOT_OWNERS:
-        return None
-    name = match.group(2)
-    name = name.removesuffix(".git")
-    return f"{match.group(1)}/{name}" if name and name not in (".", "..") else None
+    link = github_repo(url)
+    return link.full_name if link else None
 
 
 def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
