@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from listwatch.identifiers import github_repo
 from listwatch.markdown.document import Document
 from listwatch.markdown.model import Entry, LabelledLink, Link, Span
 from listwatch.markdown.style import HouseStyle
@@ -11,7 +12,6 @@ from listwatch.probe.model import Verdict
 from listwatch.proposals.ids import proposal_id
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
-from listwatch.proposals.urls import github_repo
 
 CODE_LABELS = frozenset({"code", "github", "repo", "repository", "source", "source code"})
 _ESCAPING_KINDS = frozenset({"inline", "image", "definition"})
@@ -85,7 +85,7 @@ def code_link(entry: Entry) -> tuple[LabelledLink, str] | None:
         repo = github_repo(item.link.resolved)
         if repo is not None:
             rank = 0 if item.label.strip().casefold() in CODE_LABELS else 1
-            found.append((rank, item, f"{repo[0]}/{repo[1]}".lower()))
+            found.append((rank, item, repo.key))
     if not found:
         return None
     rank, item, repo_key = min(found, key=lambda f: (f[0], f[1].span.start))

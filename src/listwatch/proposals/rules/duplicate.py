@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.model import Entry
 from listwatch.markdown.style import HouseStyle
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make
-from listwatch.proposals.urls import arxiv_parts, comparable, without_version
+from listwatch.proposals.urls import comparable
 
 PAPER_LABELS = frozenset({"paper", "arxiv", "pdf"})
 
@@ -26,9 +27,9 @@ def _keys(entry: Entry) -> set[str]:
     for item in entry.links:
         if not item.link.is_web:
             continue
-        found = arxiv_parts(item.link.resolved)
-        if found is not None:
-            keys.add(f"arXiv {without_version(found[1])}")
+        found = arxiv_ref(item.link.resolved)
+        if found is not None and found.is_url:
+            keys.add(f"arXiv {found.id}")
         elif item.label.strip().casefold() in PAPER_LABELS:
             keys.add(comparable(item.link.resolved.split("#", 1)[0]))
     return keys

@@ -16,20 +16,14 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from listwatch.identifiers import github_repo
 from listwatch.markdown.model import Link
 from listwatch.markdown.style import HouseStyle
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules import normalise
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
-from listwatch.proposals.urls import (
-    fragment,
-    github_repo,
-    https_twin,
-    is_root,
-    same_resource,
-    with_fragment,
-)
+from listwatch.proposals.urls import fragment, https_twin, is_root, same_resource, with_fragment
 
 PERMANENT = frozenset({301, 308})
 _LOGIN = re.compile(r"/(login|signin|sign-in|sign_in|auth|sso)(/|$|\?)", re.I)
@@ -39,15 +33,14 @@ def _renamed(link: Link, inputs: ProposalInputs) -> tuple[str, str, tuple[str, .
     repo = github_repo(link.resolved)
     if repo is None:
         return None
-    owner, name, rest = repo
-    facts = inputs.repo(f"{owner}/{name}")
+    facts = inputs.repo(repo.full_name)
     if facts is None or not facts.exists or not facts.name_with_owner:
         return None
-    if facts.name_with_owner.lower() == f"{owner}/{name}".lower():
+    if facts.name_with_owner.lower() == repo.key:
         return None
-    target = f"https://github.com/{facts.name_with_owner}{rest}"
-    reason = f"The GitHub repository {owner}/{name} is now {facts.name_with_owner}."
-    api = f"https://api.github.com/repos/{owner}/{name}"
+    target = f"https://github.com/{facts.name_with_owner}{repo.tail}"
+    reason = f"The GitHub repository {repo.full_name} is now {facts.name_with_owner}."
+    api = f"https://api.github.com/repos/{repo.full_name}"
     return target, reason, (api, facts.url or f"https://github.com/{facts.name_with_owner}")
 
 
@@ -63,8 +56,7 @@ def _redirected(link: Link, inputs: ProposalInputs) -> tuple[str, str, tuple[str
     if (is_root(new) and not is_root(old)) or _LOGIN.search(urlsplit(new).path):
         return None
     was, now = github_repo(old), github_repo(new)
-    if was and now and was[2] == now[2] and f"{was[0]}/{was[1]}".lower() == \
-            f"{now[0]}/{now[1]}".lower():
+    if was and now and was.tail == now.tail and was.key == now.key:
         return None
     codes = "/".join(str(hop.http_status) for hop in verdict.chain) or "permanent"
     reason = f"The page moved permanently ({codes}) to a new address."

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.style import HouseStyle
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
-from listwatch.proposals.urls import arxiv_parts, https_twin, same_resource
+from listwatch.proposals.urls import https_twin, same_resource
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,11 @@ def canonical(url: str, inputs: ProposalInputs) -> Canonical | None:
     if not config.enabled:
         return None
     if config.arxiv_abs:
-        found = arxiv_parts(url)
-        if found is not None:
-            kind, arxiv_id = found
-            target = f"https://arxiv.org/abs/{arxiv_id}"
+        found = arxiv_ref(url)
+        if found is not None and found.kind in ("abs", "pdf"):
+            target = f"https://arxiv.org/abs/{found.versioned}"
             if target != url:
-                what = "PDF" if kind == "pdf" else "mirror"
+                what = "PDF" if found.kind == "pdf" else "mirror"
                 return Canonical(
                     target,
                     f"An arXiv {what} link is better given as the canonical abstract page.",

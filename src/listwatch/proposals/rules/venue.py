@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.document import Document
 from listwatch.markdown.model import Entry, Span
 from listwatch.markdown.style import HouseStyle, labelled
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source
-from listwatch.proposals.urls import arxiv_parts, same_resource
+from listwatch.proposals.urls import same_resource
 from listwatch.sources.model import Publication
 from listwatch.sources.venues import is_preprint
 
@@ -39,10 +40,15 @@ def publication_for(entry: Entry, inputs: ProposalInputs) -> Publication | None:
     return pub if pub.confidence >= REPORT_AT else None
 
 
+def _on_arxiv(url: str) -> bool:
+    ref = arxiv_ref(url)
+    return ref is not None and ref.is_url
+
+
 def _paper_link(
     doc: Document, entry: Entry, pub: Publication, style: HouseStyle, apply: bool
 ) -> Proposal | None:
-    if not pub.url or arxiv_parts(pub.url) or labelled(entry, "Paper") is not None:
+    if not pub.url or _on_arxiv(pub.url) or labelled(entry, "Paper") is not None:
         return None
     if any(same_resource(item.link.resolved, pub.url) for item in entry.links):
         return None
