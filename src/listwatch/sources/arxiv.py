@@ -21,6 +21,8 @@ from typing import Any
 import arxiv
 
 from listwatch import net
+from listwatch.identifiers import arxiv_id as bare_id  # "…/abs/2312.07104v2" → "2312.07104"
+from listwatch.identifiers import arxiv_ref
 from listwatch.sources import cache
 from listwatch.sources.model import PaperFacts
 from listwatch.state import Store
@@ -30,11 +32,6 @@ CHUNK = 100
 DELAY = 3.0
 RETRIES = 2
 
-_ID = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?",
-    re.I,
-)
 _WITHDRAWN = re.compile(r"\b(withdrawn|withdraw this paper|has been withdrawn)\b", re.I)
 
 _pace_lock = threading.Lock()
@@ -49,17 +46,6 @@ class PaperReport:
     requests: int
 
 
-def bare_id(text: str) -> str | None:
-    """``"https://arxiv.org/abs/2312.07104v2"`` → ``"2312.07104"``; None if not an id."""
-    match = _ID.search(text.strip())
-    return match.group("id") if match else None
-
-
-def _version(entry_id: str) -> int:
-    match = re.search(r"v(\d+)$", entry_id)
-    return int(match.group(1)) if match else 1
-
-
 def facts_from_result(result: Any) -> PaperFacts:
     """PaperFacts from an ``arxiv.Result``."""
     comment = (result.comment or "").strip() or None
@@ -68,9 +54,10 @@ def facts_from_result(result: Any) -> PaperFacts:
         (comment and _WITHDRAWN.search(comment)) or _WITHDRAWN.search(summary[:300])
     )
     entry_id = result.entry_id.rstrip("/")
+    ref = arxiv_ref(entry_id)
     return PaperFacts(
-        arxiv_id=bare_id(entry_id) or entry_id,
-        version=_version(entry_id),
+        arxiv_id=ref.id if ref else entry_id,
+        version=(ref.version or 1) if ref else 1,
         title=" ".join((result.title or "").split()),
         authors=tuple(str(a.name).strip() for a in result.authors if str(a.name).strip()),
         published=result.published,
@@ -79,7 +66,7 @@ def facts_from_result(result: Any) -> PaperFacts:
         doi=(result.doi or "").strip() or None,
         comment=" ".join(comment.split()) if comment else None,
         withdrawn=withdrawn,
-        url=f"https://arxiv.org/abs/{bare_id(entry_id) or entry_id}",
+        url=f"https://arxiv.org/abs/{ref.id if ref else entry_id}",
     )
 
 

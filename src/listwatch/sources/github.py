@@ -21,7 +21,6 @@ in messages.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -33,6 +32,7 @@ from urllib3.util.retry import Retry
 from listwatch import net
 from listwatch.config import DEFAULT_USER_AGENT
 from listwatch.credentials import PUBLIC_API_URL
+from listwatch.identifiers import is_full_name
 from listwatch.sources import cache
 from listwatch.sources.http import ServiceDown, send
 from listwatch.sources.model import RepoFacts
@@ -46,7 +46,6 @@ _FIELDS = """fragment RepoFields on Repository {
   defaultBranchRef { name }
   pushedAt description homepageUrl url
 }"""
-_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ async def fetch_repos(
     run = _Run(facts={}, warnings=[])
     for name in names:
         name = name.strip().strip("/").removesuffix(".git")
-        if not _NAME.match(name):
+        if not is_full_name(name):
             run.warnings.append(f"github: not a repository name: {name!r}")
             continue
         wanted.setdefault(name.lower(), name)

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from listwatch.config import Config
+from listwatch.identifiers import arxiv_id
 from listwatch.sources import dblp, semantic_scholar
-from listwatch.sources.arxiv import bare_id
 from listwatch.sources.dblp import DblpMatch
 from listwatch.sources.http import Pacer
 from listwatch.sources.model import PaperFacts, Publication
@@ -44,7 +44,7 @@ def _ids(entries_or_ids: Iterable[Any]) -> list[str]:
         if not isinstance(item, str) and getattr(item, "is_preprint", True) is False:
             continue  # an entry already tagged with its venue
         raw = item if isinstance(item, str) else getattr(item, "arxiv_id", None)
-        ident = bare_id(raw) if isinstance(raw, str) else None
+        ident = arxiv_id(raw) if isinstance(raw, str) else None
         if ident:
             found.append(ident)
     return list(dict.fromkeys(found))
