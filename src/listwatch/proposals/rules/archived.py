@@ -12,7 +12,7 @@ from listwatch.markdown.model import Span
 from listwatch.markdown.style import HouseStyle
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
-from listwatch.proposals.rules.common import code_link, make
+from listwatch.proposals.rules.common import code_links_with_facts, make
 from listwatch.proposals.rules.stars import existing_annotation
 
 
@@ -20,28 +20,23 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
     config = inputs.config.archived
     if not config.enabled or not config.marker.strip():
         return
-    for doc in inputs.documents:
-        for entry in inputs.entries_of(doc.path):
-            found = code_link(entry)
-            if found is None:
-                continue
-            item, repo_key = found
-            facts = inputs.repo(repo_key)
-            if facts is None or not facts.exists or not (facts.archived or facts.disabled):
-                continue
-            line_end = doc.text.find("\n", item.span.end)
-            tail = doc.text[item.span.end: line_end if line_end >= 0 else len(doc.text)]
-            if config.marker in tail:
-                continue
-            end = item.span.end
-            annotation = existing_annotation(doc, end, inputs.config.stars.format)
-            if annotation is not None:
-                end = annotation.end()
-            state = "archived" if facts.archived else "disabled"
-            name = facts.name_with_owner or repo_key
-            yield make(
-                "archived", doc, Span(end, end), "", " " + config.marker,
-                reason=f"The GitHub repository {name} is {state} (read-only).",
-                evidence=(f"https://api.github.com/repos/{name}",),
-                confidence=1.0, line=entry.line, anchor=item.link.url,
-            )
+    for found in code_links_with_facts(inputs):
+        doc, item, facts = found.document, found.item, found.facts
+        if not (facts.archived or facts.disabled):
+            continue
+        line_end = doc.text.find("\n", item.span.end)
+        tail = doc.text[item.span.end: line_end if line_end >= 0 else len(doc.text)]
+        if config.marker in tail:
+            continue
+        end = item.span.end
+        annotation = existing_annotation(doc, end, inputs.config.stars.format)
+        if annotation is not None:
+            end = annotation.end()
+        state = "archived" if facts.archived else "disabled"
+        name = facts.name_with_owner or found.repo_key
+        yield make(
+            "archived", doc, Span(end, end), "", " " + config.marker,
+            reason=f"The GitHub repository {name} is {state} (read-only).",
+            evidence=(f"https://api.github.com/repos/{name}",),
+            confidence=1.0, line=found.entry.line, anchor=item.link.url,
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from listwatch.identifiers import github_repo
 from listwatch.markdown.document import Document
@@ -12,6 +13,7 @@ from listwatch.probe.model import Verdict
 from listwatch.proposals.ids import proposal_id
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
+from listwatch.sources.model import RepoFacts
 
 CODE_LABELS = frozenset({"code", "github", "repo", "repository", "source", "source code"})
 _ESCAPING_KINDS = frozenset({"inline", "image", "definition"})
@@ -90,6 +92,30 @@ def code_link(entry: Entry) -> tuple[LabelledLink, str] | None:
         return None
     rank, item, repo_key = min(found, key=lambda f: (f[0], f[1].span.start))
     return item, repo_key
+
+
+@dataclass(frozen=True)
+class CodeLink:
+    """An entry's code link with the GitHub facts of its repository."""
+
+    document: Document
+    entry: Entry
+    item: LabelledLink
+    repo_key: str
+    facts: RepoFacts
+
+
+def code_links_with_facts(inputs: ProposalInputs) -> Iterator[CodeLink]:
+    """Every entry's code link whose repository GitHub knows (exists), in file order."""
+    for doc in inputs.documents:
+        for entry in inputs.entries_of(doc.path):
+            found = code_link(entry)
+            if found is None:
+                continue
+            item, repo_key = found
+            facts = inputs.repo(repo_key)
+            if facts is not None and facts.exists:
+                yield CodeLink(doc, entry, item, repo_key, facts)
 
 
 def source(doc: Document, span: Span) -> str:

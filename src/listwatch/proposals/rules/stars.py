@@ -17,7 +17,7 @@ from listwatch.markdown.model import Span
 from listwatch.markdown.style import HouseStyle
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.model import Proposal
-from listwatch.proposals.rules.common import code_link, make
+from listwatch.proposals.rules.common import code_links_with_facts, make
 
 _NUMBER = r"[0-9][0-9.,]*[kKmM]?"
 
@@ -53,44 +53,39 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
     config = inputs.config.stars
     if config.mode == "off":
         return
-    for doc in inputs.documents:
-        for entry in inputs.entries_of(doc.path):
-            found = code_link(entry)
-            if found is None:
+    for found in code_links_with_facts(inputs):
+        doc, entry, item, facts = found.document, found.entry, found.item, found.facts
+        if facts.stars is None:
+            continue
+        name = facts.name_with_owner or found.repo_key
+        evidence = (f"https://api.github.com/repos/{name}",)
+        end = item.span.end
+        if config.mode == "badge":
+            if "img.shields.io/github/stars/" in doc.text[end:entry.span.end]:
                 continue
-            item, repo_key = found
-            facts = inputs.repo(repo_key)
-            if facts is None or not facts.exists or facts.stars is None:
-                continue
-            name = facts.name_with_owner or repo_key
-            evidence = (f"https://api.github.com/repos/{name}",)
-            end = item.span.end
-            if config.mode == "badge":
-                if "img.shields.io/github/stars/" in doc.text[end:entry.span.end]:
-                    continue
-                yield make(
-                    "stars", doc, Span(end, end), "", " " + badge(name, style),
-                    reason=f"Show the GitHub star count of {name} (badge).",
-                    evidence=evidence, confidence=1.0, line=entry.line, anchor=item.link.url,
-                )
-                continue
-            shown = display(facts.stars)
-            text = config.format.format(stars=shown)
-            current = existing_annotation(doc, end, config.format)
-            if current is None:
-                span, old, new = Span(end, end), "", " " + text
-            elif current.group("stars") == shown:
-                continue
-            else:
-                span = Span(current.start(), current.end())
-                old = current.group(0)
-                new = old[: current.start("stars") - current.start()] + shown + \
-                    old[current.end("stars") - current.start():]
             yield make(
-                "stars", doc, span, old, new,
-                reason=f"{name} has {facts.stars} stars on GitHub (shown as {shown}).",
+                "stars", doc, Span(end, end), "", " " + badge(name, style),
+                reason=f"Show the GitHub star count of {name} (badge).",
                 evidence=evidence, confidence=1.0, line=entry.line, anchor=item.link.url,
             )
+            continue
+        shown = display(facts.stars)
+        text = config.format.format(stars=shown)
+        current = existing_annotation(doc, end, config.format)
+        if current is None:
+            span, old, new = Span(end, end), "", " " + text
+        elif current.group("stars") == shown:
+            continue
+        else:
+            span = Span(current.start(), current.end())
+            old = current.group(0)
+            new = old[: current.start("stars") - current.start()] + shown + \
+                old[current.end("stars") - current.start():]
+        yield make(
+            "stars", doc, span, old, new,
+            reason=f"{name} has {facts.stars} stars on GitHub (shown as {shown}).",
+            evidence=evidence, confidence=1.0, line=entry.line, anchor=item.link.url,
+        )
 
 
 def displayed_counts(inputs: ProposalInputs) -> dict[str, tuple[int, str]]:
