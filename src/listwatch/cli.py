@@ -29,10 +29,6 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-def warn(message: str) -> None:
-    click.echo(f"listwatch: warning: {one_line(message, limit=2000)}", err=True)
-
-
 def friendly_errors(func: F) -> F:
     """Turn ListwatchError into one line and its exit code; Ctrl-C into exit 130."""
 

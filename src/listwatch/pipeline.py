@@ -21,6 +21,7 @@ from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
+from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import (
     Document,
     Edit,
@@ -30,7 +31,6 @@ from listwatch.markdown import (
     extract_entries,
     extract_links,
 )
-from listwatch.markdown.entries import arxiv_id_of, repo_of
 from listwatch.probe import ProbeContext, Verdict, assess, fresh_ok, probe_urls
 from listwatch.probe.filters import is_relative
 from listwatch.proposals import Proposal, ProposalInputs, propose
@@ -161,8 +161,8 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     all_links = [link for item in parsed for link in item.links]
     entries = [entry for item in parsed for entry in item.entries]
 
-    repo_names = {name for link in all_links if (name := repo_of(link.resolved))}
-    repo_names.update(name for entry in entries for name in entry.repos)
+    # Every repository an entry names comes from one of these links.
+    repo_names = {repo.full_name for link in all_links if (repo := github_repo(link.resolved))}
     repos: Mapping[str, RepoFacts] = {}
     if config.sources.github and repo_names:
         report = await fetch_repos(
@@ -173,7 +173,9 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
         repos, requests["github"] = report.facts, report.requests
         warnings.extend(report.warnings)
 
-    arxiv_ids = {i for link in all_links if (i := arxiv_id_of(link.resolved))}
+    arxiv_ids = {ref.id for link in all_links
+                 if (ref := arxiv_ref(link.resolved)) is not None and ref.is_url}
+    # Venue tags (`arXiv 2312.07104`) name papers that no link may point to.
     arxiv_ids.update(entry.arxiv_id for entry in entries if entry.arxiv_id)
     papers: Mapping[str, PaperFacts] = {}
     missing: frozenset[str] = frozenset()

@@ -11,8 +11,6 @@ from listwatch.probe.model import Verdict
 from listwatch.proposals.model import Proposal
 from listwatch.sources.model import PaperFacts, Publication, RepoFacts
 
-PROBLEM_STATUSES = ("broken", "blocked", "timeout", "error", "failing")
-
 
 @dataclass(frozen=True)
 class LinkResult:
