@@ -22,8 +22,11 @@ from listwatch.credentials import PUBLIC_API_URL, github_api_url, github_token
 from listwatch.errors import ListwatchError, ServiceError
 from listwatch.markdown import Document, read_document
 from listwatch.paths import expand_arguments, matching, repository_files
+from listwatch.sources.http import ServiceDown, send
 
 RAW_HOST = "https://raw.githubusercontent.com"
+# Answers the reader handles itself; 5xx and 429 are retried by `send`.
+_API_ANSWERS = frozenset({200, 403, 404, 429})
 
 
 @dataclass(frozen=True)
@@ -99,14 +102,15 @@ class _GitHubReader:
     async def get_json(self, path: str) -> object:
         url = f"{self.api_url}{path}"
         try:
-            response = await self.client.get(url, headers=self.headers, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            raise ServiceError(f"GitHub API unreachable ({url}): {type(exc).__name__}") from None
+            response = await send(self.client, "GET", url, service="GitHub API",
+                                  headers=self.headers, ok_statuses=_API_ANSWERS,
+                                  retry_403_with_retry_after=True, follow_redirects=True)
+        except ServiceDown as exc:
+            raise ServiceError(f"cannot read the list: {exc}") from None
         if response.status_code == 404:
             raise ServiceError(f"GitHub: {path} not found (is the repository public, "
                                "or does the token have access?)")
-        if response.status_code in (403, 429) and response.headers.get(
-                "x-ratelimit-remaining") == "0":
+        if response.headers.get("x-ratelimit-remaining") == "0":
             raise ServiceError("GitHub API rate limit exhausted while reading the list; "
                                "set GITHUB_TOKEN or wait until "
                                f"{response.headers.get('x-ratelimit-reset', 'the reset')}")
@@ -157,9 +161,10 @@ class _GitHubReader:
         if self.api_url == PUBLIC_API_URL:
             url = f"{RAW_HOST}/{repo}/{quote(ref, safe='')}/{quote(path)}"
             try:
-                response = await self.client.get(url, follow_redirects=True)
-            except httpx.HTTPError as exc:
-                return _Problem(f"cannot download ({type(exc).__name__})")
+                response = await send(self.client, "GET", url, service=RAW_HOST,
+                                      ok_statuses=frozenset({200, 404}), follow_redirects=True)
+            except ServiceDown as exc:
+                return _Problem(f"cannot download ({exc})")
             if response.status_code != 200:
                 return _Problem(f"download answered HTTP {response.status_code}")
             raw = response.content

@@ -60,3 +60,15 @@ def test_no_matching_files_is_said(world, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert load(result.stdout)["warnings"] == [
         "mental2008/awesome-papers@main: no file matches lists/*.md"]
+
+
+def test_a_passing_github_error_is_retried(world, tmp_path: Path) -> None:
+    world.github.repo("mental2008/awesome-papers").files({"paper-list/llm.md": LLM,
+                                                          "notes/a.md": "# A\n"})
+    world.host("papers.example").route("/a", status=200)
+    world._add_fault("api.github.com", status=502, times=1)
+    world._add_fault("raw.githubusercontent.com", status=503, times=1)
+    result = world.run_cli("check", "--config", str(write_config(tmp_path)), "--format", "json")
+    assert result.returncode == 1, result.stderr  # only notes/b.md, missing from the repo
+    assert load(result.stdout)["files"] == ["paper-list/llm.md"]
+    assert [r.status for r in world.requests("api.github.com")][:2] == [502, 200]

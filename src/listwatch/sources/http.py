@@ -92,6 +92,7 @@ async def send(
     max_wait: float = 60.0,
     ok_statuses: frozenset[int] = frozenset({200}),
     retry_403_with_retry_after: bool = False,
+    follow_redirects: bool = False,
 ) -> httpx.Response:
     """One request with retries; returns a response whose status is in ``ok_statuses``.
 
@@ -107,12 +108,14 @@ async def send(
                     if counter is not None:
                         counter.sent += 1
                     response = await client.request(
-                        method, url, params=params, json=json, headers=headers)
+                        method, url, params=params, json=json, headers=headers,
+                        follow_redirects=follow_redirects)
             else:
                 if counter is not None:
                     counter.sent += 1
                 response = await client.request(
-                    method, url, params=params, json=json, headers=headers)
+                    method, url, params=params, json=json, headers=headers,
+                        follow_redirects=follow_redirects)
         except httpx.TimeoutException:
             raise _Retryable("timed out") from None
         except httpx.TransportError as exc:
