@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from listwatch.errors import ListwatchError
-from listwatch.probe.model import Hop, Verdict
-from listwatch.state import SCHEMA_VERSION, CacheEntry, Store
+from listwatch.model import CacheEntry, Hop, Verdict
+from listwatch.state import SCHEMA_VERSION, Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -135,7 +135,7 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     from pathlib import Path
-    from listwatch.probe.model import Verdict
+    from listwatch.model import Verdict
     from listwatch.state import Store
 
     store = Store.open(Path(sys.argv[1]))

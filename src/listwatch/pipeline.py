@@ -22,24 +22,16 @@ from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
 from listwatch.identifiers import arxiv_ref, github_repo
-from listwatch.markdown import (
-    Document,
-    Edit,
-    Entry,
-    Link,
-    apply_edits,
-    extract_entries,
-    extract_links,
-)
-from listwatch.probe import ProbeContext, Verdict, assess, fresh_ok, probe_urls
+from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
+from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
+from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.filters import is_relative
-from listwatch.proposals import Proposal, ProposalInputs, propose
+from listwatch.proposals import ProposalInputs, propose
 from listwatch.publish.diff import unified_diff
 from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
 from listwatch.publish.pull_request import draft_pull_request
 from listwatch.sources.arxiv import fetch_papers
 from listwatch.sources.github import fetch_repos
-from listwatch.sources.model import PaperFacts, Publication, RepoFacts
 from listwatch.sources.preprints import find_publications
 from listwatch.sources.wayback import find_snapshots
 from listwatch.state import Store
@@ -235,7 +227,7 @@ async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
             else:
                 web.add(link.resolved)
     all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
-    cached = fresh_ok(store, all_urls, config.check.cache_max_age_seconds, now) \
+    cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds, now) \
         if use_cache else {}
     context = ProbeContext(now=now, repo_facts=repos, paper_facts=papers,
                            arxiv_missing=missing, ok_cache=cached)
@@ -368,8 +360,8 @@ def _changes(config: Config, sources: Sequence[ListSource], findings: Findings,
         ))
         proposals.extend(found)
         for item in items:
-            edits = [Edit(p.span, p.old, p.new) for p in found
-                     if p.apply and p.span is not None and p.file == item.document.path]
+            edits = [edit for p in found
+                     if p.file == item.document.path and (edit := p.edit) is not None]
             if edits:
                 changed = apply_edits(item.document, edits)
                 diffs.append(unified_diff(item.document.path, item.document.text, changed))

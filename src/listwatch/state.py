@@ -17,13 +17,13 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 from listwatch.errors import ListwatchError
-from listwatch.probe.model import Hop, Verdict
+from listwatch.model import OK_STATUSES, CacheEntry, Hop, Verdict, as_status
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the initial schema.
@@ -69,19 +69,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-OK_STATUSES = ("ok", "redirect")
 _VERDICT_COLUMNS = (
     "url, status, http_status, final_url, permanent, via, detail, checked_at, chain, evidence"
 )
 
-
-@dataclass(frozen=True)
-class CacheEntry:
-    """One cached fact: JSON text, the ETag it came with, when it was fetched."""
-
-    value: str
-    etag: str | None
-    fetched_at: datetime
 
 
 def _utc(moment: datetime) -> datetime:
@@ -341,7 +332,7 @@ def _verdict(row: tuple[object, ...]) -> Verdict:
     hops = tuple(Hop(**hop) for hop in json.loads(str(chain)))
     return Verdict(
         url=str(url),
-        status=str(status),
+        status=as_status(str(status)),
         http_status=http_status if isinstance(http_status, int) else None,
         final_url=str(final_url) if final_url is not None else None,
         permanent=bool(permanent),

@@ -7,15 +7,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from listwatch.errors import ListwatchError
-from listwatch.markdown import (
-    Document,
-    Edit,
-    EditConflict,
-    Span,
-    apply_edits,
-    extract_entries,
-    extract_links,
-)
+from listwatch.markdown import Document, EditConflict, apply_edits, extract_entries, extract_links
+from listwatch.model import Edit, Span
 
 
 def test_replaces_only_the_span() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from listwatch.markdown import Document, Entry, extract_entries
+from listwatch.markdown import Document, extract_entries
+from listwatch.model import Entry
 
 PATH = "paper-list/systems-for-ml/llm.md"
 

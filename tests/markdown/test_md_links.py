@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from listwatch.markdown import Document, Link, extract_links
+from listwatch.markdown import Document, extract_links
+from listwatch.model import Link
 
 
 def links(text: str, path: str = "paper-list/systems-for-ml/llm.md") -> list[Link]:

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 
 from listwatch.config import CheckConfig, Config, HttpConfig
-from listwatch.probe import ProbeContext, Verdict, probe_urls
+from listwatch.model import Verdict
+from listwatch.probe import ProbeContext, probe_urls
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 PUBLIC = "93.184.216.34"

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from mockweb import T0, World, make_config, run_probe
 
-from listwatch.probe import ProbeContext, Verdict, probe_urls
+from listwatch.model import Verdict
+from listwatch.probe import ProbeContext, probe_urls
 from listwatch.probe.fetch import BODY_PREFIX
 
 A = "https://a.example"

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from listwatch.config import CheckConfig
-from listwatch.probe import Verdict, assess, fresh_ok
+from listwatch.model import Verdict
+from listwatch.probe import assess, fresh_ok
 from listwatch.state import Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -70,7 +71,7 @@ def test_fresh_ok_from_the_store(tmp_path: Path) -> None:
         ])
         urls = ["https://fresh.example/", "https://moved.example/", "https://stale.example/",
                 "https://dead.example/", "https://never.example/"]
-        fresh = fresh_ok(store, urls, 86400, T0 + timedelta(hours=1))
+        fresh = fresh_ok(store.last_ok_many(urls), 86400, T0 + timedelta(hours=1))
     assert set(fresh) == {"https://fresh.example/", "https://moved.example/"}
     hit = fresh["https://fresh.example/"]
     assert hit.via == "cache" and hit.checked_at == T0

@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from listwatch.config import CheckConfig
+from listwatch.model import Hop
 from listwatch.net import parse_retry_after
 from listwatch.probe.addresses import AddressGuard, Unresolvable, private_reason
 from listwatch.probe.classify import challenge, classify_exception, reason
 from listwatch.probe.filters import is_relative, skip_reason
-from listwatch.probe.model import Hop
 from listwatch.probe.redirects import describe, is_permanent, resolve_location
 from listwatch.probe.retry import backoff
 

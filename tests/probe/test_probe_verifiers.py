@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import httpx
 from mockweb import World, make_config, run_probe
 
+from listwatch.model import PaperFacts, RepoFacts
 from listwatch.probe.verifiers import doi, repo_tree
-from listwatch.sources.model import PaperFacts, RepoFacts
 
 REPOS = {
     "alice/tool": RepoFacts(requested="alice/tool", exists=True, name_with_owner="alice/tool"),
@@ -166,7 +166,7 @@ def test_slugify_like_github() -> None:
 
 
 def test_cached_ok_verdicts_are_not_requested(mockweb: World) -> None:
-    from listwatch.probe import Verdict
+    from listwatch.model import Verdict
 
     cached = Verdict("https://a.example/x", "ok", 200, via="cache",
                      checked_at=datetime(2024, 4, 30, tzinfo=UTC))

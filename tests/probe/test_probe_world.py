@@ -15,7 +15,8 @@ import pytest
 
 from listwatch import net
 from listwatch.config import CheckConfig, Config, HttpConfig
-from listwatch.probe import ProbeContext, Verdict, probe_urls, retry
+from listwatch.model import Verdict
+from listwatch.probe import ProbeContext, probe_urls, retry
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from listwatch.config import Config, Target
-from listwatch.markdown import Document, Edit, apply_edits, extract_entries, extract_links
-from listwatch.probe.model import Hop, Verdict
-from listwatch.proposals import Proposal, ProposalInputs, propose
-from listwatch.sources.model import PaperFacts, Publication, RepoFacts
+from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
+from listwatch.model import Edit, Hop, PaperFacts, Proposal, Publication, RepoFacts, Verdict
+from listwatch.proposals import ProposalInputs, propose
 
 PATH = "paper-list/systems-for-ml/llm.md"
 NOW = datetime(2024, 6, 1, tzinfo=UTC)

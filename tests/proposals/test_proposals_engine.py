@@ -7,9 +7,7 @@ import dataclasses
 from proposals_helpers import applied, config, ok, published, redirect, repo, run
 
 from listwatch.config import DeadConfig, StarsConfig
-from listwatch.markdown import Span
-from listwatch.probe.model import Verdict
-from listwatch.proposals import Proposal
+from listwatch.model import Proposal, Span, Verdict
 from listwatch.proposals.engine import _resolve
 from listwatch.proposals.ids import proposal_id
 

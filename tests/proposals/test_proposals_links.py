@@ -5,7 +5,7 @@ from __future__ import annotations
 from proposals_helpers import applied, config, kinds, ok, redirect, repo, run
 
 from listwatch.config import DeadConfig, NormaliseConfig
-from listwatch.probe.model import Verdict
+from listwatch.model import Verdict
 
 LINE = r"* Paper ([SOSP 2023](../../reading-notes/conference/sosp-2023/)) \[[Paper]({url})]" + "\n"
 

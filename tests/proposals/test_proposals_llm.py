@@ -9,7 +9,7 @@ import pytest
 from proposals_helpers import applied, inputs, ok, paper, published, redirect, repo
 
 from listwatch.markdown import read_document
-from listwatch.probe.model import Verdict
+from listwatch.model import Verdict
 from listwatch.proposals import propose
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "awesome-papers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from listwatch.sources.model import PaperFacts
+from listwatch.model import PaperFacts
 
 
 def dblp_hit(title: str, authors: list[str], venue: str, year: str, *,

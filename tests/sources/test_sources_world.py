@@ -18,9 +18,9 @@ import pytest
 from listwatch import net
 from listwatch.config import Config, HttpConfig, Target
 from listwatch.credentials import github_api_url
+from listwatch.model import PaperFacts
 from listwatch.sources import arxiv as arxiv_source
 from listwatch.sources import github
-from listwatch.sources.model import PaperFacts
 from listwatch.sources.preprints import PublicationReport, find_publications
 from listwatch.state import Store
 

@@ -8,16 +8,10 @@ from listwatch.markdown.document import Document, read_document
 from listwatch.markdown.edits import EditConflict, apply_edits
 from listwatch.markdown.entries import extract_entries
 from listwatch.markdown.links import extract_links
-from listwatch.markdown.model import Edit, Entry, LabelledLink, Link, Span
 
 __all__ = [
     "Document",
-    "Edit",
     "EditConflict",
-    "Entry",
-    "LabelledLink",
-    "Link",
-    "Span",
     "apply_edits",
     "extract_entries",
     "extract_links",

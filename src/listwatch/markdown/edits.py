@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from listwatch.errors import ListwatchError
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Edit
+from listwatch.model import Edit
 
 
 class EditConflict(ListwatchError):

@@ -26,8 +26,8 @@ from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown.blocks import Blocks, InlineRun, ListItem, parse_blocks
 from listwatch.markdown.document import Document
 from listwatch.markdown.links import extract_links, plain_text, run_links
-from listwatch.markdown.model import Entry, LabelledLink, Link, Span
 from listwatch.markdown.scanner import Found
+from listwatch.model import Entry, LabelledLink, Link, Span
 
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?![\d.])")
 _NAME_YY = re.compile(r"^[A-Z][\w&/.\-]*(?: [A-Z][\w&/.\-]*)* '?\d{2}$")

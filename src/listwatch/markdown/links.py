@@ -6,9 +6,9 @@ import re
 
 from listwatch.markdown.blocks import Blocks, InlineRun, normalize_label, parse_blocks
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Link, Span
 from listwatch.markdown.resolve import decode_entities, resolve, unescape
 from listwatch.markdown.scanner import Found, html_link_attrs, scan_inline
+from listwatch.model import Link, Span
 
 _DEF_HEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*\[")
 _SPACES = re.compile(r"\s+")

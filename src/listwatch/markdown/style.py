@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Entry, LabelledLink
+from listwatch.model import Entry, LabelledLink
 from listwatch.sources.venues import canonical, preferred_spelling
 
 # Bracket syntaxes of labelled links; ``{label}`` and ``{url}`` are filled in.

@@ -3,6 +3,5 @@
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.engine import probe_urls
 from listwatch.probe.flakiness import assess, fresh_ok
-from listwatch.probe.model import STATUSES, Hop, Verdict
 
-__all__ = ["STATUSES", "Hop", "ProbeContext", "Verdict", "assess", "fresh_ok", "probe_urls"]
+__all__ = ["ProbeContext", "assess", "fresh_ok", "probe_urls"]

@@ -6,8 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from listwatch.probe.model import Verdict
-from listwatch.sources.model import PaperFacts, RepoFacts
+from listwatch.model import PaperFacts, RepoFacts, Verdict
 
 Resolver = Callable[[str], Awaitable[Sequence[str]]]
 

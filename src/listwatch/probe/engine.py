@@ -11,13 +11,13 @@ import httpx
 
 from listwatch import net
 from listwatch.config import Config
+from listwatch.model import Verdict
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.fetch import Fetcher, Stop
 from listwatch.probe.filters import is_relative, skip_reason, url_problem
 from listwatch.probe.hosts import HostLimiter
-from listwatch.probe.model import Verdict
 from listwatch.probe.redirects import without_fragment
 from listwatch.probe.verifiers import arxiv, doi, github, repo_tree
 

@@ -17,6 +17,7 @@ from tenacity import (
 
 from listwatch import net
 from listwatch.config import Config
+from listwatch.model import Hop, Verdict
 from listwatch.probe import retry
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import (
@@ -30,7 +31,6 @@ from listwatch.probe.classify import (
     reason,
 )
 from listwatch.probe.hosts import HostLimiter
-from listwatch.probe.model import Hop, Verdict
 from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
 
 BODY_PREFIX = 64 * 1024

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from listwatch.config import CheckConfig
-from listwatch.probe.model import Verdict
+from listwatch.model import FAILURE_STATUSES, Status, Verdict
 
-if TYPE_CHECKING:
-    from listwatch.state import Store
-
-FAILURES = frozenset({"broken", "timeout", "error", "failing"})
-NEUTRAL = frozenset({"skipped"})
+NEUTRAL: frozenset[Status] = frozenset({"skipped"})
 # Verdicts read from the repository itself, not from the network: nothing flaky about
 # them, so they need no window (a missing file is missing on every run).
 CERTAIN_VIA = frozenset({"repo-tree"})
@@ -34,7 +29,7 @@ def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
     Verdicts that are not failures are returned as they are. ``skipped`` earlier
     verdicts neither break nor extend a streak.
     """
-    if current.status not in FAILURES or current.via in CERTAIN_VIA:
+    if current.status not in FAILURE_STATUSES or current.via in CERTAIN_VIA:
         return current
     runs = 1
     first = _utc(current.checked_at or now)
@@ -43,7 +38,7 @@ def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
             continue
         if earlier.status in NEUTRAL:
             continue
-        if earlier.status not in FAILURES:
+        if earlier.status not in FAILURE_STATUSES:
             break
         runs += 1
         if earlier.checked_at is not None:
@@ -63,9 +58,10 @@ def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
     )
 
 
-def fresh_ok(store: Store, urls: Iterable[str], max_age: float | timedelta,
+def fresh_ok(last_ok: Mapping[str, Verdict], max_age: float | timedelta,
              now: datetime) -> dict[str, Verdict]:
-    """The URLs whose last OK verdict is younger than ``max_age`` (seconds), as cache hits.
+    """The URLs whose last OK verdict (``Store.last_ok_many``) is younger than ``max_age``
+    (seconds), as cache hits.
 
     The verdicts keep their original ``checked_at`` (so the cache expires) and
     say ``via="cache"``. Pass the result as ``ProbeContext.ok_cache``.
@@ -73,7 +69,7 @@ def fresh_ok(store: Store, urls: Iterable[str], max_age: float | timedelta,
     age = max_age if isinstance(max_age, timedelta) else timedelta(seconds=max_age)
     moment = _utc(now)
     fresh: dict[str, Verdict] = {}
-    for url, verdict in store.last_ok_many(urls).items():
+    for url, verdict in last_ok.items():
         checked = verdict.checked_at
         if checked is None or moment - _utc(checked) >= age:
             continue

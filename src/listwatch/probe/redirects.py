@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from listwatch.model import Hop
 from listwatch.probe.classify import PERMANENT_STATUSES, clean
-from listwatch.probe.model import Hop
 
 
 def resolve_location(base: str, location: str) -> str | None:

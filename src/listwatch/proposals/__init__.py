@@ -7,6 +7,5 @@ never overlap.
 
 from listwatch.proposals.engine import propose
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import KINDS, Proposal
 
-__all__ = ["KINDS", "Proposal", "ProposalInputs", "propose"]
+__all__ = ["ProposalInputs", "propose"]

@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from listwatch.markdown.style import HouseStyle, learn_style
+from listwatch.model import KINDS, Kind, Proposal
 from listwatch.proposals.ids import nth, proposal_id
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import KINDS, Proposal
 from listwatch.proposals.rules import (
     archived,
     dead,
@@ -39,9 +39,11 @@ RULES: tuple[Rule, ...] = (
     moved.propose, normalise.propose, venue.propose, title.propose,
     stars.propose, archived.propose, dead.propose, duplicate.propose,
 )
-PRIORITY = ("moved", "dead", "normalise", "venue", "title", "archived", "stars", "duplicate")
+PRIORITY: tuple[Kind, ...] = (
+    "moved", "dead", "normalise", "venue", "title", "archived", "stars", "duplicate",
+)
 # Reading order of texts inserted at one point, e.g. after a code link.
-INSERT_ORDER = ("venue", "stars", "archived")
+INSERT_ORDER: tuple[Kind, ...] = ("venue", "stars", "archived")
 
 
 def propose(inputs: ProposalInputs) -> tuple[Proposal, ...]:
@@ -82,8 +84,8 @@ def _number(proposals: list[Proposal]) -> list[Proposal]:
 
 
 def _resolve(proposals: list[Proposal]) -> Iterator[Proposal]:
-    editing = [p for p in proposals if p.apply and p.span is not None]
-    yield from (p for p in proposals if not (p.apply and p.span is not None))
+    editing = [p for p in proposals if p.edit is not None]
+    yield from (p for p in proposals if p.edit is None)
     for file in sorted({p.file for p in editing}):
         kept: list[Proposal] = []
         ranked = sorted((p for p in editing if p.file == file),

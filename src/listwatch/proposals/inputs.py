@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 
 from listwatch.config import Config
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Entry, Link
-from listwatch.probe.model import Verdict
-from listwatch.sources.model import PaperFacts, Publication, RepoFacts
+from listwatch.model import Entry, Link, PaperFacts, Publication, RepoFacts, Verdict
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from listwatch.markdown.model import Entry, Link
-from listwatch.probe.model import Verdict
-from listwatch.proposals.model import Proposal
-from listwatch.sources.model import PaperFacts, Publication, RepoFacts
+from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
 
 
 @dataclass(frozen=True)

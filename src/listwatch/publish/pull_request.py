@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from listwatch.config import Config
-from listwatch.proposals.model import Proposal
+from listwatch.model import Kind, Proposal
 from listwatch.publish.model import EntryFacts, PullRequestDraft
 from listwatch.text import markdown_code, markdown_escape
 
-KIND_HEADINGS = {
+KIND_HEADINGS: dict[Kind, str] = {
     "moved": "Moved links (permanent redirects and renamed repositories)",
     "normalise": "Canonical link forms",
     "venue": "Preprints published at a venue",
@@ -81,8 +81,8 @@ def _stars_table(entries: Sequence[EntryFacts]) -> list[str]:
 def draft_pull_request(config: Config, proposals: Sequence[Proposal],
                        entries: Sequence[EntryFacts], base: str | None) -> PullRequestDraft:
     """Title and body for the proposals (the ones applied, and those left for review)."""
-    applied = [p for p in proposals if p.apply and p.span is not None]
-    review = [p for p in proposals if not (p.apply and p.span is not None)]
+    applied = [p for p in proposals if p.edit is not None]
+    review = [p for p in proposals if p.edit is None]
     files = sorted({p.file for p in applied})
     lines = [
         f"This pull request updates {len(applied)} "

@@ -7,11 +7,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from listwatch.markdown import Document
-from listwatch.markdown.model import Entry, Link
-from listwatch.probe.model import Verdict
-from listwatch.proposals.model import Proposal
+from listwatch.model import (
+    SEVERITY,
+    Entry,
+    Link,
+    PaperFacts,
+    Proposal,
+    Publication,
+    RepoFacts,
+    Verdict,
+)
 from listwatch.publish.model import EntryFacts, LinkResult, Report
-from listwatch.sources.model import PaperFacts, Publication, RepoFacts
 from listwatch.text import markdown_code, markdown_escape, one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
@@ -72,7 +78,6 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
 
 
 SCHEMA = "listwatch-report/1"
-STATUS_ORDER = ("broken", "failing", "blocked", "timeout", "error", "redirect", "ok", "skipped")
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -185,7 +190,7 @@ def summary_json(report: Report) -> dict[str, Any]:
         "files": len(report.files),
         "links": len(report.links),
         "urls": sum(counts.values()),
-        "statuses": {status: counts.get(status, 0) for status in STATUS_ORDER},
+        "statuses": {status: counts.get(status, 0) for status in SEVERITY},
         "entries": len(report.entries),
         "proposals": len(report.proposals),
         "warnings": len(report.warnings),
@@ -222,7 +227,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def _problem_rows(report: Report) -> list[LinkResult]:
-    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    rank = {status: index for index, status in enumerate(SEVERITY)}
     rows = [r for r in report.links if r.verdict.status not in ("ok", "skipped")]
     return sorted(rows, key=lambda r: (rank[r.verdict.status], r.link.file, r.link.line))
 
@@ -261,7 +266,7 @@ def _plural(count: int, word: str) -> str:
 def _summary_table(report: Report) -> list[str]:
     """A small aligned table of URLs per status, then one line of totals."""
     counts = report.status_counts
-    rows = [(status, counts[status]) for status in STATUS_ORDER if counts.get(status)]
+    rows = [(status, counts[status]) for status in SEVERITY if counts.get(status)]
     lines = ["", f"{'status':<10}{'URLs':>6}"] if rows else [""]
     lines.extend(f"{status:<10}{count:>6}" for status, count in rows)
     seconds = (report.finished_at - report.started_at).total_seconds()
@@ -307,7 +312,7 @@ def render_markdown(report: Report) -> str:
     lines = ["## listwatch report", ""]
     lines.append("| status | URLs |")
     lines.append("| --- | ---: |")
-    for status in STATUS_ORDER:
+    for status in SEVERITY:
         if counts.get(status):
             lines.append(f"| {status} | {counts[status]} |")
     lines.append("")

@@ -23,9 +23,8 @@ import arxiv
 from listwatch import net
 from listwatch.identifiers import arxiv_id as bare_id  # "…/abs/2312.07104v2" → "2312.07104"
 from listwatch.identifiers import arxiv_ref
+from listwatch.model import FactCache, PaperFacts
 from listwatch.sources import cache
-from listwatch.sources.model import PaperFacts
-from listwatch.state import Store
 
 NAMESPACE = "arxiv.paper"
 CHUNK = 100
@@ -130,7 +129,7 @@ def _fetch_chunk(client: arxiv.Client, ids: list[str], delay: float) -> list[Any
 async def fetch_papers(
     ids: Iterable[str],
     *,
-    store: Store | None,
+    store: FactCache | None,
     now: datetime,
     max_age_s: float,
     client_factory: Callable[[], arxiv.Client] = default_client,

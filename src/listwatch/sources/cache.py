@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from listwatch.state import CacheEntry, Store
+from listwatch.model import CacheEntry, FactCache
 
 
 def age_seconds(entry: CacheEntry, now: datetime) -> float:
@@ -31,13 +31,13 @@ def decode(entry: CacheEntry | None) -> Any:
         return None
 
 
-def get_many(store: Store | None, namespace: str, keys: Iterable[str]) -> dict[str, CacheEntry]:
+def get_many(store: FactCache | None, namespace: str, keys: Iterable[str]) -> dict[str, CacheEntry]:
     if store is None:
         return {}
     return store.cache_get_many(namespace, list(keys))
 
 
-def put(store: Store | None, namespace: str, key: str, value: Any, *, now: datetime,
+def put(store: FactCache | None, namespace: str, key: str, value: Any, *, now: datetime,
         etag: str | None = None) -> None:
     if store is not None:
-        store.cache_put(namespace, key, json.dumps(value, sort_keys=True), etag=etag, now=now)
+        store.cache_put_many(namespace, [(key, json.dumps(value, sort_keys=True), etag)], now=now)

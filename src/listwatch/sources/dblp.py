@@ -24,10 +24,10 @@ from typing import Any
 
 import httpx
 
+from listwatch.model import FactCache
 from listwatch.sources import cache
 from listwatch.sources.http import Counter, Pacer, ServiceDown, send
 from listwatch.sources.venues import is_preprint
-from listwatch.state import Store
 
 API_URL = "https://dblp.org/search/publ/api"
 NAMESPACE = "dblp.search"
@@ -240,7 +240,7 @@ async def search(
     query: str,
     *,
     client: httpx.AsyncClient,
-    store: Store | None,
+    store: FactCache | None,
     now: datetime,
     max_age_s: float,
     pacer: Pacer,
@@ -249,7 +249,7 @@ async def search(
     backoff: float = 1.0,
 ) -> tuple[DblpHit, ...]:
     """Hits for one query, from the cache when fresh. Raises ServiceDown / MalformedAnswer."""
-    entry = store.cache_get(NAMESPACE, query) if store is not None else None
+    entry = cache.get_many(store, NAMESPACE, [query]).get(query)
     if cache.is_fresh(entry, now, max_age_s):
         cached = cache.decode(entry)
         if cached is not None:
@@ -273,7 +273,7 @@ async def lookup(
     authors: Sequence[str],
     *,
     client: httpx.AsyncClient,
-    store: Store | None,
+    store: FactCache | None,
     now: datetime,
     max_age_s: float,
     pacer: Pacer,

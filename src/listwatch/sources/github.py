@@ -33,10 +33,9 @@ from listwatch import net
 from listwatch.config import DEFAULT_USER_AGENT
 from listwatch.credentials import PUBLIC_API_URL
 from listwatch.identifiers import is_full_name
+from listwatch.model import CacheEntry, FactCache, RepoFacts
 from listwatch.sources import cache
 from listwatch.sources.http import ServiceDown, send
-from listwatch.sources.model import RepoFacts
-from listwatch.state import CacheEntry, Store
 
 NAMESPACE = "github.repo"
 BATCH = 100
@@ -161,7 +160,7 @@ async def fetch_repos(
     client: httpx.AsyncClient,
     token: str | None,
     api_url: str = PUBLIC_API_URL,
-    store: Store | None = None,
+    store: FactCache | None = None,
     now: datetime,
     max_age_s: float,
     user_agent: str = DEFAULT_USER_AGENT,
@@ -206,7 +205,7 @@ async def fetch_repos(
 
 async def _graphql(
     todo: list[str], wanted: Mapping[str, str], run: _Run, *, client: httpx.AsyncClient,
-    token: str, api_url: str, store: Store | None, now: datetime,
+    token: str, api_url: str, store: FactCache | None, now: datetime,
 ) -> list[str]:
     """Ask GraphQL in batches; returns the keys still unknown (for the REST fallback)."""
     url = graphql_url(api_url)
@@ -273,7 +272,7 @@ class _CountInto:
 
 
 def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: _Run, *,
-                store: Store | None, now: datetime) -> bool:
+                store: FactCache | None, now: datetime) -> bool:
     """Record the facts of one answer; False when GitHub says the rate limit is reached."""
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
@@ -314,7 +313,7 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
 
 
 def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheEntry],
-          run: _Run, *, api_url: str, store: Store | None, now: datetime, user_agent: str,
+          run: _Run, *, api_url: str, store: FactCache | None, now: datetime, user_agent: str,
           timeout: float) -> None:
     """Anonymous REST through PyGithub (in a worker thread), within the budget."""
     from github import Github, GithubException, UnknownObjectException
@@ -366,8 +365,8 @@ def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheE
                 if cached:
                     run.facts[key] = replace(cached, requested=wanted[key], fetched_at=now)
                     if store is not None:
-                        store.cache_put(NAMESPACE, key, entry.value, etag=etag or entry.etag,
-                                        now=now)
+                        store.cache_put_many(NAMESPACE, [(key, entry.value, etag or entry.etag)],
+                                             now=now)
                 continue
             if not isinstance(data, dict) or "full_name" not in data:
                 run.warnings.append(f"github: {wanted[key]}: malformed REST answer")

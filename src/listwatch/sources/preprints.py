@@ -16,13 +16,12 @@ import httpx
 
 from listwatch.config import Config
 from listwatch.identifiers import arxiv_id
+from listwatch.model import FactCache, PaperFacts, Publication
 from listwatch.sources import dblp, semantic_scholar
 from listwatch.sources.dblp import DblpMatch
 from listwatch.sources.http import Pacer
-from listwatch.sources.model import PaperFacts, Publication
 from listwatch.sources.publication import decide
 from listwatch.sources.semantic_scholar import S2Record
-from listwatch.state import Store
 
 DBLP_INTERVAL = 1.0  # seconds between DBLP requests
 
@@ -55,7 +54,7 @@ async def find_publications(
     papers: Mapping[str, PaperFacts],
     *,
     client: httpx.AsyncClient,
-    store: Store | None,
+    store: FactCache | None,
     now: datetime,
     config: Config,
     vocabulary: Collection[str] = (),

@@ -23,8 +23,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from listwatch.model import PaperFacts, Publication
 from listwatch.sources.dblp import DblpMatch
-from listwatch.sources.model import PaperFacts, Publication
 from listwatch.sources.semantic_scholar import S2Record
 from listwatch.sources.venues import canonical, mention, preferred_spelling, year_in
 

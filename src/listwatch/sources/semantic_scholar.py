@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
+from listwatch.model import FactCache
 from listwatch.sources import cache
 from listwatch.sources.http import Counter, Pacer, ServiceDown, send
-from listwatch.state import Store
 
 API_URL = "https://api.semanticscholar.org/graph/v1"
 FIELDS = "title,venue,year,externalIds,publicationVenue,journal,publicationDate,authors"
@@ -108,7 +108,7 @@ async def fetch_batch(
     arxiv_ids: Iterable[str],
     *,
     client: httpx.AsyncClient,
-    store: Store | None,
+    store: FactCache | None,
     now: datetime,
     max_age_s: float,
     key: str | None = None,

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 
+from listwatch.model import FactCache
 from listwatch.sources import cache
 from listwatch.sources.http import Counter, Pacer, ServiceDown, send
-from listwatch.state import Store
 
 API_URL = "https://archive.org/wayback/available"
 NAMESPACE = "wayback.snapshot"
@@ -45,7 +45,7 @@ def closest_snapshot(data: Any) -> str | None:
 
 
 async def find_snapshots(urls: Iterable[str], *, client: httpx.AsyncClient,
-                         store: Store | None, now: datetime, max_age_s: float,
+                         store: FactCache | None, now: datetime, max_age_s: float,
                          api_url: str = API_URL, interval: float = INTERVAL) -> SnapshotReport:
     """The closest snapshot of each URL (cached answers younger than ``max_age_s`` reused)."""
     wanted = list(dict.fromkeys(urls))

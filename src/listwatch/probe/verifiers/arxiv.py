@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from listwatch.identifiers import arxiv_ref
-from listwatch.probe.model import Verdict
-from listwatch.sources.model import PaperFacts
+from listwatch.model import PaperFacts, Verdict
 
 
 def api_url(arxiv_id: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from listwatch.identifiers import github_repo
-from listwatch.probe.model import Hop, Verdict
-from listwatch.sources.model import RepoFacts
+from listwatch.model import Hop, RepoFacts, Verdict
 
 
 def api_url(key: str) -> str:

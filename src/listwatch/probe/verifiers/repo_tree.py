@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from listwatch.model import Verdict
 from listwatch.probe.classify import clean
-from listwatch.probe.model import Verdict
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")

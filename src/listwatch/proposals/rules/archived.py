@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from listwatch.markdown.model import Span
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Proposal, Span
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import code_links_with_facts, make
 from listwatch.proposals.rules.stars import existing_annotation
 

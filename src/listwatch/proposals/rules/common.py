@@ -7,13 +7,10 @@ from dataclasses import dataclass
 
 from listwatch.identifiers import github_repo
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Entry, LabelledLink, Link, Span
 from listwatch.markdown.style import HouseStyle
-from listwatch.probe.model import Verdict
+from listwatch.model import Entry, LabelledLink, Link, Proposal, RepoFacts, Span, Verdict
 from listwatch.proposals.ids import proposal_id
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
-from listwatch.sources.model import RepoFacts
 
 CODE_LABELS = frozenset({"code", "github", "repo", "repository", "source", "source code"})
 _ESCAPING_KINDS = frozenset({"inline", "image", "definition"})

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Proposal
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
 
 WAYBACK_API = "https://archive.org/wayback/available?url="

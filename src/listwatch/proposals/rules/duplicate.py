@@ -12,10 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from listwatch.identifiers import arxiv_ref
-from listwatch.markdown.model import Entry
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Entry, Proposal
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make
 from listwatch.proposals.urls import comparable
 

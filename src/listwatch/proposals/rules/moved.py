@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from listwatch.identifiers import github_repo
-from listwatch.markdown.model import Link
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Link, Proposal
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules import normalise
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
 from listwatch.proposals.urls import fragment, https_twin, is_root, same_resource, with_fragment

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Proposal
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
 from listwatch.proposals.urls import https_twin, same_resource
 

@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Span
 from listwatch.markdown.style import HouseStyle
+from listwatch.model import Proposal, Span
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import code_links_with_facts, make
 
 _NUMBER = r"[0-9][0-9.,]*[kKmM]?"

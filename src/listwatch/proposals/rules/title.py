@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from listwatch.markdown.style import HouseStyle, escape_text
+from listwatch.model import Proposal
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source
 from listwatch.proposals.rules.venue import APPLY_AT, publication_for
 

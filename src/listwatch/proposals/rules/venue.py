@@ -17,13 +17,11 @@ from collections.abc import Iterator
 
 from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.document import Document
-from listwatch.markdown.model import Entry, Span
 from listwatch.markdown.style import HouseStyle, labelled
+from listwatch.model import Entry, Proposal, Publication, Span
 from listwatch.proposals.inputs import ProposalInputs
-from listwatch.proposals.model import Proposal
 from listwatch.proposals.rules.common import make, source
 from listwatch.proposals.urls import same_resource
-from listwatch.sources.model import Publication
 from listwatch.sources.venues import is_preprint
 
 APPLY_AT = 0.8

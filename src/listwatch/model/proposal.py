@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-from listwatch.markdown.model import Span
+from listwatch.model.document import Edit, Span
 
-KINDS = ("moved", "normalise", "venue", "title", "stars", "archived", "dead", "duplicate")
+Kind = Literal["moved", "normalise", "venue", "title", "stars", "archived", "dead", "duplicate"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class Proposal:
     """
 
     id: str
-    kind: str
+    kind: Kind
     file: str
     line: int
     span: Span | None
@@ -34,3 +36,10 @@ class Proposal:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown proposal kind {self.kind!r}")
+
+    @property
+    def edit(self) -> Edit | None:
+        """The edit this proposal commits, or None when it is report- or review-only."""
+        if not self.apply or self.span is None:
+            return None
+        return Edit(self.span, self.old, self.new)

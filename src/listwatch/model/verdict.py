@@ -1,11 +1,29 @@
-"""The verdict on one link."""
+"""The verdict on one link, and the names of its statuses (defined here only)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, get_args
 
-STATUSES = ("ok", "redirect", "failing", "broken", "blocked", "timeout", "error", "skipped")
+Status = Literal["ok", "redirect", "failing", "broken", "blocked", "timeout", "error", "skipped"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# The link is alive (a redirect still reaches a page).
+OK_STATUSES: frozenset[Status] = frozenset({"ok", "redirect"})
+# Failures that count toward the flakiness window (fail_runs / fail_hours).
+FAILURE_STATUSES: frozenset[Status] = frozenset({"broken", "timeout", "error", "failing"})
+# Most severe first: the order reports list statuses in.
+SEVERITY: tuple[Status, ...] = (
+    "broken", "failing", "blocked", "timeout", "error", "redirect", "ok", "skipped",
+)
+
+
+def as_status(text: str) -> Status:
+    """``text`` as a verdict status; ValueError when it is not one (e.g. from old data)."""
+    for status in STATUSES:
+        if status == text:
+            return status
+    raise ValueError(f"unknown verdict status {text!r}")
 
 
 @dataclass(frozen=True)
@@ -29,7 +47,7 @@ class Verdict:
     """
 
     url: str
-    status: str
+    status: Status
     http_status: int | None = None
     final_url: str | None = None
     permanent: bool = False
