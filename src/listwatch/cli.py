@@ -7,16 +7,23 @@ code 2; nothing here prints a traceback for bad input.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from listwatch import __version__
 from listwatch.errors import ListwatchError
 from listwatch.text import one_line
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from listwatch.model import Verdict
+    from listwatch.publish.model import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,7 +99,8 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
     from listwatch.paths import expand_arguments
     from listwatch.publish.report import render_links
 
-    files, problems = expand_arguments(paths)
+    files, found_problems = expand_arguments(paths)
+    problems: list[ListwatchError] = list(found_problems)
     parsed = []
     for file in files:
         try:
@@ -120,10 +128,10 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
 def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Path | None,
           no_cache: bool) -> None:
     """Check every link of the configured lists, or of PATHS."""
-    from listwatch.pipeline import CheckOptions, run_check
+    from listwatch.pipeline import JobOptions, run
 
-    report = run_check(CheckOptions(config_path=config_path, paths=paths, use_cache=not no_cache,
-                                    interactive=_interactive(fmt, output)))
+    report = run(JobOptions(mode="check", config_path=config_path, paths=paths,
+                            use_cache=not no_cache, progress=_progress(fmt, output)))
     _emit(report, fmt, output)
     sys.exit(1 if report.has_broken else 0)
 
@@ -139,10 +147,10 @@ def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Pa
 def run(config_path: Path | None, dry_run: bool, fmt: str, output: Path | None,
         no_cache: bool) -> None:
     """Run the whole job: check, gather facts, propose edits, open or update the PR."""
-    from listwatch.pipeline import RunOptions, run_job
+    from listwatch.pipeline import JobOptions, run
 
-    report = run_job(RunOptions(config_path=config_path, dry_run=dry_run, use_cache=not no_cache,
-                                interactive=_interactive(fmt, output)))
+    report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run,
+                            use_cache=not no_cache, progress=_progress(fmt, output)))
     _emit(report, fmt, output)
 
 
@@ -178,19 +186,59 @@ def init(repo: str, patterns: tuple[str, ...], local_path: str | None, config_pa
     click.echo(f"wrote {config_path}")
 
 
-def _interactive(fmt: str, output: Path | None) -> bool:
-    return fmt == "text" and output is None and sys.stderr.isatty()
+class _ProgressBar:
+    """A transient progress bar of checked links (rich, on stderr)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+        self._bar = Progress(TextColumn("checking links"), BarColumn(), MofNCompleteColumn(),
+                             console=console, transient=True)
+        self._task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        self._task = self._bar.add_task("links", total=total)
+        self._bar.start()
+
+    def advance(self, verdict: Verdict) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task)
+
+    def stop(self) -> None:
+        self._bar.stop()
 
 
-def _emit(report: Any, fmt: str, output: Path | None) -> None:
+def _progress(fmt: str, output: Path | None) -> _ProgressBar | None:
+    """A progress bar only for a person at a terminal reading the text report."""
+    wanted = fmt == "text" and output is None and sys.stderr.isatty()
+    return _ProgressBar() if wanted and not os.environ.get("CI") else None
+
+
+def _emit(report: Report, fmt: str, output: Path | None) -> None:
     from listwatch.publish.report import render
 
     write_output(render(report, fmt, color=output is None and _color_wanted()), output)
+    _write_step_summary(report)
+
+
+def _write_step_summary(report: Report) -> None:
+    """In GitHub Actions, append the Markdown report to the job summary."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    from listwatch.publish.report import render_markdown
+
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(render_markdown(report))
+    except OSError as exc:
+        click.echo(f"listwatch: warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}",
+                   err=True)
 
 
 def _color_wanted() -> bool:
-    import os
-
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 

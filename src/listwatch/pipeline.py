@@ -1,19 +1,23 @@
-"""Wires the stages together; the only module that knows them all.
+"""Wires the stages together; the only module that knows them all. No UI.
 
 config → targets → documents → links + entries → (sources, probe, state) →
 proposals → edits → diff / pull request → report.
+
+``run(JobOptions(...))`` serves both `check` (verdicts and facts) and `run`
+(the same, then proposals, the diff and the pull request draft).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, Protocol
 
 import httpx
 
@@ -30,6 +34,7 @@ from listwatch.proposals import ProposalInputs, propose
 from listwatch.publish.diff import unified_diff
 from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
 from listwatch.publish.pull_request import draft_pull_request
+from listwatch.publish.report import summary_json
 from listwatch.sources.arxiv import fetch_papers
 from listwatch.sources.github import fetch_repos
 from listwatch.sources.preprints import find_publications
@@ -37,25 +42,47 @@ from listwatch.sources.wayback import find_snapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_paths, read_targets
 
+Mode = Literal["check", "run"]
+
+
+class Progress(Protocol):
+    """What the pipeline tells a progress display (the CLI's; none in the worker)."""
+
+    def start(self, total: int) -> None:
+        """``total`` links are about to be checked."""
+
+    def advance(self, verdict: Verdict) -> None:
+        """One more link has its verdict."""
+
+    def stop(self) -> None:
+        """Checking is over."""
+
 
 @dataclass(frozen=True)
-class CheckOptions:
-    """`listwatch check`: the config (None: ./config.toml if present) and optional paths."""
+class JobOptions:
+    """One `check` or `run`: the config file (None: ./config.toml if present), the
+    PATHs for `check`, and whether to reuse fresh OK verdicts."""
 
+    mode: Mode
     config_path: Path | None
     paths: tuple[str, ...] = ()
     use_cache: bool = True
-    interactive: bool = False
+    dry_run: bool = True
+    progress: Progress | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
-class RunOptions:
-    """`listwatch run`."""
+class RunContext:
+    """What every stage of one run shares: config, client, store, clock, run id."""
 
-    config_path: Path | None
-    dry_run: bool = True
-    use_cache: bool = True
-    interactive: bool = False
+    config: Config
+    client: httpx.AsyncClient = field(repr=False)
+    store: Store = field(repr=False)
+    now: datetime
+    run_id: int
+    use_cache: bool
+    environ: Mapping[str, str] = field(repr=False)
+    progress: Progress | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,13 +96,22 @@ class Parsed:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the sources said about the links' repositories and papers."""
+
+    repos: Mapping[str, RepoFacts] = field(default_factory=dict, repr=False)
+    papers: Mapping[str, PaperFacts] = field(default_factory=dict, repr=False)
+    unknown_papers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Findings:
     """Everything the network stages found in one run (large: kept out of its repr)."""
 
+    sources: tuple[ListSource, ...] = field(repr=False)
     parsed: tuple[Parsed, ...] = field(repr=False)
     verdicts: Mapping[str, Verdict] = field(repr=False)
-    repos: Mapping[str, RepoFacts] = field(repr=False)
-    papers: Mapping[str, PaperFacts] = field(repr=False)
+    facts: Facts = field(repr=False)
     publications: Mapping[str, Publication | None] = field(repr=False)
     snapshots: Mapping[str, str] = field(repr=False)
     warnings: tuple[str, ...]
@@ -86,9 +122,9 @@ class Findings:
 class Changes:
     """What a run would change: proposals, the diff, the pull request."""
 
-    proposals: tuple[Proposal, ...]
-    diff: str
-    pull_request: PullRequestDraft | None
+    proposals: tuple[Proposal, ...] = ()
+    diff: str = ""
+    pull_request: PullRequestDraft | None = None
 
 
 def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Config:
@@ -101,93 +137,77 @@ def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Co
     return Config(targets=())
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def run(options: JobOptions) -> Report:
+    """One `check` or `run`, recorded in the state store; returns what it found."""
+    if options.mode == "run" and not options.dry_run:
+        raise InputError(
+            "publishing pull requests is not available in this version; "
+            "run `listwatch run --dry-run` to see the diff and the pull request it would open"
+        )
+    config = resolve_config(options.config_path, paths=options.paths)
+    started = _now()
+    with Store.open(config.state.path) as store:
+        run_id = store.begin_run(options.mode, started)
+        findings = asyncio.run(_find(config, options, store=store, now=started, run_id=run_id))
+        entry_facts = _entry_facts(findings)
+        changes = _changes(config, findings, entry_facts, declined=store.declined_ids(),
+                           now=started) if options.mode == "run" else Changes()
+        report = Report(
+            mode=options.mode, started_at=started, finished_at=_now(),
+            files=tuple(item.document.path for item in findings.parsed),
+            links=_link_results(findings), entries=entry_facts,
+            proposals=changes.proposals, diff=changes.diff, pull_request=changes.pull_request,
+            warnings=findings.warnings, requests=findings.requests,
+        )
+        store.finish_run(run_id, report.finished_at, json.dumps(summary_json(report)))
+    return report
 
 
-def _parse(sources: Iterable[ListSource]) -> tuple[Parsed, ...]:
-    parsed = []
-    for source in sources:
-        for document in source.documents:
-            links = extract_links(document)
-            parsed.append(Parsed(source, document, links, extract_entries(document, links)))
-    return tuple(parsed)
+async def _find(config: Config, options: JobOptions, *, store: Store, now: datetime,
+                run_id: int) -> Findings:
+    """Read the lists, then gather facts and verdicts through one shared client."""
+    problem = await asyncio.to_thread(net.proxy_problem)
+    if problem:
+        raise ServiceError(f"{problem}; nothing was checked")
+    async with net.async_client(config.http) as client:
+        context = RunContext(config=config, client=client, store=store, now=now,
+                             run_id=run_id, use_cache=options.use_cache, environ=os.environ,
+                             progress=options.progress)
+        sources = await _read(context, options.paths)
+        return await _gather(context, sources, snapshots=options.mode == "run")
 
 
-class _Progress:
-    """A progress bar on a terminal (rich, on stderr); silent otherwise."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and not os.environ.get("CI")
-        self._progress = None
-        self._task = None
-
-    def start(self, total: int) -> Callable[[Verdict], None] | None:
-        if not self.enabled or not total:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-        self._progress = Progress(TextColumn("checking links"), BarColumn(),
-                                  MofNCompleteColumn(), console=console, transient=True)
-        self._task = self._progress.add_task("links", total=total)
-        self._progress.start()
-        progress, task = self._progress, self._task
-        return lambda _verdict: progress.advance(task)
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+async def _read(context: RunContext, paths: Sequence[str]) -> tuple[ListSource, ...]:
+    """The lists named on the command line, else the configured targets."""
+    if not paths:
+        return await read_targets(context.config.targets, client=context.client,
+                                  environ=context.environ)
+    found, problems = await asyncio.to_thread(read_paths, paths)
+    if not found:
+        raise InputError("; ".join(problems) or "nothing to check")
+    first, *rest = found
+    return (dataclasses.replace(first, problems=tuple(problems)), *rest)
 
 
-async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store,
-                  client: httpx.AsyncClient, now: datetime, use_cache: bool,
-                  interactive: bool, run_id: int, snapshots: bool) -> Findings:
+async def _gather(context: RunContext, sources: Sequence[ListSource], *,
+                  snapshots: bool) -> Findings:
     """Facts first (they let the probe verify GitHub and arXiv links without scraping),
-    then the probe and the publication search side by side."""
+    then the probe and the publication search side by side, then archived copies."""
+    config = context.config
     parsed = _parse(sources)
     warnings: list[str] = [problem for source in sources for problem in source.problems]
     requests: dict[str, int] = {}
-    environ = os.environ
-    all_links = [link for item in parsed for link in item.links]
+    links = [link for item in parsed for link in item.links]
     entries = [entry for item in parsed for entry in item.entries]
 
-    # Every repository an entry names comes from one of these links.
-    repo_names = {repo.full_name for link in all_links if (repo := github_repo(link.resolved))}
-    repos: Mapping[str, RepoFacts] = {}
-    if config.sources.github and repo_names:
-        report = await fetch_repos(
-            sorted(repo_names), client=client, token=github_token(environ),
-            api_url=github_api_url(environ), store=store, now=now,
-            max_age_s=config.sources.cache_max_age_seconds, user_agent=config.http.user_agent,
-            timeout=config.http.timeout)
-        repos, requests["github"] = report.facts, report.requests
-        warnings.extend(report.warnings)
-
-    arxiv_ids = {ref.id for link in all_links
-                 if (ref := arxiv_ref(link.resolved)) is not None and ref.is_url}
-    # Venue tags (`arXiv 2312.07104`) name papers that no link may point to.
-    arxiv_ids.update(entry.arxiv_id for entry in entries if entry.arxiv_id)
-    papers: Mapping[str, PaperFacts] = {}
-    missing: frozenset[str] = frozenset()
-    if config.sources.arxiv and arxiv_ids:
-        paper_report = await fetch_papers(sorted(arxiv_ids), store=store, now=now,
-                                          max_age_s=config.sources.cache_max_age_seconds)
-        papers, missing = paper_report.facts, frozenset(paper_report.unknown)
-        requests["arxiv"] = paper_report.requests
-        warnings.extend(paper_report.warnings)
-
+    facts = await _facts(context, links, entries, warnings, requests)
     preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
     vocabulary = sorted({e.venue for e in entries if e.venue and not e.is_preprint})
-    publication_task = asyncio.create_task(
-        find_publications(preprints, papers, client=client, store=store, now=now,
-                          config=config, vocabulary=vocabulary)
-    ) if preprints else None
+    publication_task = asyncio.create_task(find_publications(
+        preprints, facts.papers, client=context.client, store=context.store, now=context.now,
+        config=config, vocabulary=vocabulary)) if preprints else None
 
-    verdicts = await _probe(config, parsed, store=store, client=client, now=now,
-                            use_cache=use_cache, interactive=interactive, run_id=run_id,
-                            repos=repos, papers=papers, missing=missing)
+    verdicts = await _probe(context, parsed, facts)
     publications: Mapping[str, Publication | None] = {}
     if publication_task is not None:
         found = await publication_task
@@ -199,25 +219,52 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     dead = sorted(url for url, v in verdicts.items()
                   if v.status == "broken" and url.startswith(("http://", "https://")))
     if snapshots and dead:
-        wayback = await find_snapshots(dead, client=client, store=store, now=now,
+        wayback = await find_snapshots(dead, client=context.client, store=context.store,
+                                       now=context.now,
                                        max_age_s=config.sources.cache_max_age_seconds)
         archived, requests["wayback"] = wayback.snapshots, wayback.requests
         warnings.extend(wayback.warnings)
-    return Findings(parsed=parsed, verdicts=verdicts, repos=repos, papers=papers,
+    return Findings(sources=tuple(sources), parsed=parsed, verdicts=verdicts, facts=facts,
                     publications=publications, snapshots=archived,
                     warnings=tuple(dict.fromkeys(warnings)),
                     requests=tuple(sorted(requests.items())))
 
 
-async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
-                 client: httpx.AsyncClient, now: datetime, use_cache: bool, interactive: bool,
-                 run_id: int, repos: Mapping[str, RepoFacts], papers: Mapping[str, PaperFacts],
-                 missing: frozenset[str]) -> dict[str, Verdict]:
-    """Probe every link once, then judge flakiness.
+async def _facts(context: RunContext, links: Sequence[Link], entries: Sequence[Entry],
+                 warnings: list[str], requests: dict[str, int]) -> Facts:
+    """GitHub facts for every linked repository, arXiv facts for every named paper."""
+    config = context.config
+    repo_names = {repo.full_name for link in links if (repo := github_repo(link.resolved))}
+    repos: Mapping[str, RepoFacts] = {}
+    if config.sources.github and repo_names:
+        report = await fetch_repos(
+            sorted(repo_names), client=context.client, token=github_token(context.environ),
+            api_url=github_api_url(context.environ), store=context.store, now=context.now,
+            max_age_s=config.sources.cache_max_age_seconds, user_agent=config.http.user_agent,
+            timeout=config.http.timeout)
+        repos, requests["github"] = report.facts, report.requests
+        warnings.extend(report.warnings)
+    arxiv_ids = {ref.id for link in links
+                 if (ref := arxiv_ref(link.resolved)) is not None and ref.is_url}
+    # Venue tags (`arXiv 2312.07104`) name papers that no link may point to.
+    arxiv_ids.update(entry.arxiv_id for entry in entries if entry.arxiv_id)
+    if not (config.sources.arxiv and arxiv_ids):
+        return Facts(repos=repos)
+    papers = await fetch_papers(sorted(arxiv_ids), store=context.store, now=context.now,
+                                max_age_s=config.sources.cache_max_age_seconds)
+    requests["arxiv"] = papers.requests
+    warnings.extend(papers.warnings)
+    return Facts(repos=repos, papers=papers.facts, unknown_papers=frozenset(papers.unknown))
+
+
+async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
+                 ) -> dict[str, Verdict]:
+    """Probe every link once, record the verdicts, then judge flakiness.
 
     Web links of all lists go through one probe, so per-host limits hold across
     lists; relative links are checked against their own repository's files.
     """
+    config, store = context.config, context.store
     web: set[str] = set()
     relative: dict[int, tuple[ListSource, set[str]]] = {}
     for item in parsed:
@@ -227,126 +274,43 @@ async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
             else:
                 web.add(link.resolved)
     all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
-    cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds, now) \
-        if use_cache else {}
-    context = ProbeContext(now=now, repo_facts=repos, paper_facts=papers,
-                           arxiv_missing=missing, ok_cache=cached)
-    progress = _Progress(interactive)
-    on_result = progress.start(len(all_urls))
+    cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds,
+                      context.now) if context.use_cache else {}
+    probe_context = ProbeContext(now=context.now, repo_facts=facts.repos,
+                                 paper_facts=facts.papers, arxiv_missing=facts.unknown_papers,
+                                 ok_cache=cached)
+    progress = context.progress
+    on_result: Callable[[Verdict], None] | None = None
+    if progress is not None and all_urls:
+        progress.start(len(all_urls))
+        on_result = progress.advance
     try:
-        raw = await probe_urls(sorted(web), config=config, client=client, context=context,
-                               on_result=on_result)
+        raw = await probe_urls(sorted(web), config=config, client=context.client,
+                               context=probe_context, on_result=on_result)
         for source, urls in relative.values():
-            local = dataclasses.replace(context, repo_paths=source.repo_paths,
-                                        read_repo_file=_file_reader(source))
-            raw.update(await probe_urls(sorted(urls), config=config, client=client,
+            local = dataclasses.replace(probe_context, repo_paths=source.repo_paths,
+                                        read_repo_file=source.read_file)
+            raw.update(await probe_urls(sorted(urls), config=config, client=context.client,
                                         context=local, on_result=on_result))
     finally:
-        progress.stop()
+        if on_result is not None and progress is not None:
+            progress.stop()
     fresh = [v for v in raw.values() if v.via != "cache"]
     histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
-    store.record_verdicts(run_id, fresh)
-    return {url: (assess(v, histories[url], config.check, now) if url in histories else v)
+    store.record_verdicts(context.run_id, fresh)
+    return {url: (assess(v, histories[url], config.check, context.now)
+                  if url in histories else v)
             for url, v in raw.items()}
 
 
-def _file_reader(source: ListSource) -> Callable[[str], str | None]:
-    texts = {document.path: document.text for document in source.documents}
-    root = source.root
-
-    def read(path: str) -> str | None:
-        if path in texts:
-            return texts[path]
-        if root is None:
-            return None
-        try:
-            return (root / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    return read
-
-
-def _entry_facts(findings: Findings) -> tuple[EntryFacts, ...]:
-    out = []
-    for item in findings.parsed:
-        for entry in item.entries:
-            repos = tuple(findings.repos[name.lower()] for name in entry.repos
-                          if name.lower() in findings.repos)
-            paper = findings.papers.get(entry.arxiv_id) if entry.arxiv_id else None
-            publication = findings.publications.get(entry.arxiv_id) if entry.arxiv_id else None
-            if repos or paper or publication or entry.venue:
-                out.append(EntryFacts(entry=entry, repos=repos, paper=paper,
-                                      publication=publication))
-    return tuple(out)
-
-
-def _link_results(findings: Findings) -> tuple[LinkResult, ...]:
-    return tuple(
-        LinkResult(link=link, verdict=findings.verdicts[link.resolved])
-        for item in findings.parsed for link in item.links if link.resolved in findings.verdicts
-    )
-
-
-async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, store: Store,
-                   now: datetime, use_cache: bool, interactive: bool,
-                   run_id: int, snapshots: bool = False
-                   ) -> tuple[tuple[ListSource, ...], Findings]:
-    problem = await asyncio.to_thread(net.proxy_problem)
-    if problem:
-        raise ServiceError(f"{problem}; nothing was checked")
-    async with net.async_client(config.http) as client:
-        if sources_or_paths:
-            found, problems = await asyncio.to_thread(read_paths, sources_or_paths)
-            if not found:
-                raise InputError("; ".join(problems) or "nothing to check")
-            sources = tuple(dataclasses.replace(s, problems=tuple(problems)) if i == 0 else s
-                            for i, s in enumerate(found))
-        else:
-            sources = await read_targets(config.targets, client=client, environ=os.environ)
-        findings = await _gather(config, sources, store=store, client=client, now=now,
-                                 use_cache=use_cache, interactive=interactive, run_id=run_id,
-                                 snapshots=snapshots)
-    return sources, findings
-
-
-def _summary(report: Report) -> str:
-    import json
-
-    from listwatch.publish.report import summary_json
-
-    return json.dumps(summary_json(report))
-
-
-def run_check(options: CheckOptions) -> Report:
-    """`listwatch check`: verdicts and facts, no proposals."""
-    config = resolve_config(options.config_path, paths=options.paths)
-    started = _now()
-    with Store.open(config.state.path) as store:
-        run_id = store.begin_run("check", started)
-        _, findings = asyncio.run(_collect(
-            config, options.paths, store=store, now=started, use_cache=options.use_cache,
-            interactive=options.interactive, run_id=run_id))
-        report = Report(
-            mode="check", started_at=started, finished_at=_now(),
-            files=tuple(item.document.path for item in findings.parsed),
-            links=_link_results(findings), entries=_entry_facts(findings),
-            warnings=findings.warnings, requests=findings.requests,
-        )
-        store.finish_run(run_id, report.finished_at, _summary(report))
-    _write_step_summary(report)
-    return report
-
-
-def _changes(config: Config, sources: Sequence[ListSource], findings: Findings,
-             entry_facts: Sequence[EntryFacts], *, declined: frozenset[str],
-             now: datetime) -> Changes:
+def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts], *,
+             declined: frozenset[str], now: datetime) -> Changes:
     """Proposals per list source, applied to the documents, as one diff and one PR draft."""
     publications = {k: v for k, v in findings.publications.items() if v is not None}
     proposals: list[Proposal] = []
     diffs: list[str] = []
     base: str | None = None
-    for source in sources:
+    for source in findings.sources:
         items = [item for item in findings.parsed if item.source is source]
         if not items:
             continue
@@ -354,9 +318,10 @@ def _changes(config: Config, sources: Sequence[ListSource], findings: Findings,
             documents=tuple(item.document for item in items), config=config,
             links={item.document.path: item.links for item in items},
             entries={item.document.path: item.entries for item in items},
-            verdicts=findings.verdicts, repos=findings.repos, papers=findings.papers,
-            publications=publications, snapshots=findings.snapshots,
-            repo_paths=source.repo_paths, declined=declined, now=now,
+            verdicts=findings.verdicts, repos=findings.facts.repos,
+            papers=findings.facts.papers, publications=publications,
+            snapshots=findings.snapshots, repo_paths=source.repo_paths, declined=declined,
+            now=now,
         ))
         proposals.extend(found)
         for item in items:
@@ -370,46 +335,35 @@ def _changes(config: Config, sources: Sequence[ListSource], findings: Findings,
     return Changes(proposals=tuple(proposals), diff="".join(diffs), pull_request=draft)
 
 
-def run_job(options: RunOptions) -> Report:
-    """`listwatch run`: the whole pipeline; with ``dry_run`` nothing is written but state."""
-    if not options.dry_run:
-        raise InputError(
-            "publishing pull requests is not available in this version; "
-            "run `listwatch run --dry-run` to see the diff and the pull request it would open"
-        )
-    config = resolve_config(options.config_path)
-    started = _now()
-    with Store.open(config.state.path) as store:
-        run_id = store.begin_run("run", started)
-        sources, findings = asyncio.run(_collect(
-            config, None, store=store, now=started, use_cache=options.use_cache,
-            interactive=options.interactive, run_id=run_id, snapshots=True))
-        entry_facts = _entry_facts(findings)
-        changes = _changes(config, sources, findings, entry_facts,
-                           declined=store.declined_ids(), now=started)
-        report = Report(
-            mode="run", started_at=started, finished_at=_now(),
-            files=tuple(item.document.path for item in findings.parsed),
-            links=_link_results(findings), entries=entry_facts,
-            proposals=changes.proposals, diff=changes.diff,
-            pull_request=changes.pull_request,
-            warnings=findings.warnings, requests=findings.requests,
-        )
-        store.finish_run(run_id, report.finished_at, _summary(report))
-    _write_step_summary(report)
-    return report
+def _parse(sources: Iterable[ListSource]) -> tuple[Parsed, ...]:
+    parsed = []
+    for source in sources:
+        for document in source.documents:
+            links = extract_links(document)
+            parsed.append(Parsed(source, document, links, extract_entries(document, links)))
+    return tuple(parsed)
 
 
-def _write_step_summary(report: Report) -> None:
-    """In GitHub Actions, append the Markdown report to the job summary."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not path:
-        return
-    from listwatch.publish.report import render_markdown
+def _entry_facts(findings: Findings) -> tuple[EntryFacts, ...]:
+    repos, papers = findings.facts.repos, findings.facts.papers
+    out = []
+    for item in findings.parsed:
+        for entry in item.entries:
+            found = tuple(repos[name.lower()] for name in entry.repos if name.lower() in repos)
+            paper = papers.get(entry.arxiv_id) if entry.arxiv_id else None
+            publication = findings.publications.get(entry.arxiv_id) if entry.arxiv_id else None
+            if found or paper or publication or entry.venue:
+                out.append(EntryFacts(entry=entry, repos=found, paper=paper,
+                                      publication=publication))
+    return tuple(out)
 
-    try:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(report))
-    except OSError as exc:
-        print(f"listwatch: warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}",
-              file=sys.stderr)
+
+def _link_results(findings: Findings) -> tuple[LinkResult, ...]:
+    return tuple(
+        LinkResult(link=link, verdict=findings.verdicts[link.resolved])
+        for item in findings.parsed for link in item.links if link.resolved in findings.verdicts
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

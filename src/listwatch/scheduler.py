@@ -30,13 +30,12 @@ def _say(message: str) -> None:
 
 def run_once(config_path: Path, *, dry_run: bool) -> None:
     """One scheduled run; errors are reported, never raised into the scheduler."""
-    from listwatch.pipeline import RunOptions, run_job
+    from listwatch.pipeline import JobOptions, run
     from listwatch.publish.report import render_text
 
     _say("run started")
     try:
-        report = run_job(RunOptions(config_path=config_path, dry_run=dry_run, use_cache=True,
-                                    interactive=False))
+        report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run))
     except ListwatchError as exc:
         _say(f"run failed: {exc}")
         return

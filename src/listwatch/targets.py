@@ -46,6 +46,19 @@ class ListSource:
     root: Path | None
     problems: tuple[str, ...] = ()
 
+    def read_file(self, path: str) -> str | None:
+        """The text of a repository file (a list read in this run, or one in the local
+        checkout), or None when it cannot be read; for ``#fragment`` checks."""
+        for document in self.documents:
+            if document.path == path:
+                return document.text
+        if self.root is None:
+            return None
+        try:
+            return (self.root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
 
 def read_local(target: Target) -> ListSource:
     """Read a target from its local checkout (``path`` in the config)."""
