@@ -12,6 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
@@ -141,9 +142,22 @@ def _align_cell(
     return segments, col
 
 
+@dataclass
+class _PendingItem:
+    """A list item while its tokens are read (``first``: the token of its first block)."""
+
+    index: int
+    start: int
+    end: int
+    markup: str
+    parent: int | None
+    first: int
+    run: InlineRun | None = None
+
+
 def parse_blocks(doc: Document) -> Blocks:
     """Inline runs, HTML block lines, list items and definitions of ``doc``."""
-    env: dict = {}
+    env: dict[str, Any] = {}
     text = doc.text[1:] if doc.text.startswith("\ufeff") else doc.text
     tokens = _parser().parse(text, env)
     lines = _lines(doc)
@@ -152,7 +166,7 @@ def parse_blocks(doc: Document) -> Blocks:
     html: list[tuple[int, int]] = []
     items: list[ListItem] = []
     stack: list[int] = []
-    pending: list[dict] = []
+    pending: list[_PendingItem] = []
     cell_depth = 0
     for position, token in enumerate(tokens):
         kind = token.type
@@ -163,17 +177,11 @@ def parse_blocks(doc: Document) -> Blocks:
         elif kind == "html_block" and token.map:
             html.append((token.map[0], token.map[1]))
         elif kind == "list_item_open" and token.map:
-            info = {
-                "start": token.map[0],
-                "end": token.map[1],
-                "markup": (token.info or "") + token.markup,
-                "run": None,
-                "parent": stack[-1] if stack else None,
-                "index": len(pending),
-                "first": position + 1,
-            }
+            info = _PendingItem(index=len(pending), start=token.map[0], end=token.map[1],
+                                markup=(token.info or "") + token.markup,
+                                parent=stack[-1] if stack else None, first=position + 1)
             pending.append(info)
-            stack.append(info["index"])
+            stack.append(info.index)
         elif kind == "list_item_close":
             stack.pop()
         elif kind == "inline" and token.map:
@@ -183,19 +191,19 @@ def parse_blocks(doc: Document) -> Blocks:
             runs.append(run)
             if stack:
                 owner = pending[stack[-1]]
-                if owner["first"] == position - 1 and tokens[position - 1].type == (
+                if owner.first == position - 1 and tokens[position - 1].type == (
                     "paragraph_open"
                 ):
-                    owner["run"] = run
+                    owner.run = run
     for info in pending:
         items.append(
             ListItem(
-                index=info["index"],
-                start_line=info["start"],
-                end_line=info["end"],
-                markup=info["markup"],
-                run=info["run"],
-                parent=info["parent"],
+                index=info.index,
+                start_line=info.start,
+                end_line=info.end,
+                markup=info.markup,
+                run=info.run,
+                parent=info.parent,
             )
         )
     definitions = {

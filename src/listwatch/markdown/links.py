@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from listwatch.markdown.blocks import Blocks, InlineRun, normalize_label, parse_blocks
 from listwatch.markdown.document import Document
@@ -20,7 +21,7 @@ def plain_text(markdown: str) -> str:
     return text.strip("*_~`").strip()
 
 
-def _reference_lookup(blocks: Blocks):
+def _reference_lookup(blocks: Blocks) -> Callable[[str], str | None] | None:
     if not blocks.definitions:
         return None
 

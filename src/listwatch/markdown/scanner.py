@@ -399,10 +399,10 @@ def _add_bare_urls(s: str, found: list[Found], opaque: list[Range]) -> None:
             pos = head.end()
             if start > 0 and s[start - 1] not in _LEFT_BOUNDARY:
                 continue
-            end = bare_url_end(s, start, seg_stop)
-            if end is not None and end > head.end():
-                found.append(Found("bare", (start, end), dest=(start, end)))
-                pos = end
+            url_end = bare_url_end(s, start, seg_stop)
+            if url_end is not None and url_end > head.end():
+                found.append(Found("bare", (start, url_end), dest=(start, url_end)))
+                pos = url_end
 
 
 def parse_definition(s: str, i: int) -> tuple[Range, Range] | None:

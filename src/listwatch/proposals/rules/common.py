@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from listwatch.identifiers import github_repo
 from listwatch.markdown.document import Document
 from listwatch.markdown.style import HouseStyle
-from listwatch.model import Entry, LabelledLink, Link, Proposal, RepoFacts, Span, Verdict
+from listwatch.model import Entry, Kind, LabelledLink, Link, Proposal, RepoFacts, Span, Verdict
 from listwatch.proposals.ids import proposal_id
 from listwatch.proposals.inputs import ProposalInputs
 
@@ -17,7 +17,7 @@ _ESCAPING_KINDS = frozenset({"inline", "image", "definition"})
 
 
 def make(
-    kind: str,
+    kind: Kind,
     doc: Document,
     span: Span | None,
     old: str,
