@@ -38,8 +38,11 @@ class Proposal:
             raise ValueError(f"unknown proposal kind {self.kind!r}")
 
     @property
+    def change(self) -> Edit | None:
+        """The edit this proposal describes (committed or not); None when report-only."""
+        return None if self.span is None else Edit(self.span, self.old, self.new)
+
+    @property
     def edit(self) -> Edit | None:
         """The edit this proposal commits, or None when it is report- or review-only."""
-        if not self.apply or self.span is None:
-            return None
-        return Edit(self.span, self.old, self.new)
+        return self.change if self.apply else None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from listwatch.config import Config
 from listwatch.model import Kind, Proposal
+from listwatch.publish.markers import proposals_marker
 from listwatch.publish.model import EntryFacts, PullRequestDraft
 from listwatch.text import markdown_code, markdown_escape
 
@@ -25,7 +26,6 @@ KIND_HEADINGS: dict[Kind, str] = {
     "dead": "Dead links (not removed: evidence and a suggested replacement)",
     "duplicate": "Duplicates (reported, not changed)",
 }
-MARKER = "listwatch:proposals"
 MAX_ROWS_PER_KIND = 200
 
 
@@ -104,8 +104,7 @@ def draft_pull_request(config: Config, proposals: Sequence[Proposal],
     lines.extend(_stars_table(entries))
     lines.append("Close this pull request to decline its changes: listwatch remembers "
                  "declined changes and does not propose them again.")
-    ids = " ".join(sorted(p.id for p in proposals))
-    lines.extend(["", f"<!-- {MARKER} {ids} -->", ""])
+    lines.extend(["", proposals_marker(p.id for p in proposals), ""])
     count = len(applied)
     title = config.pr.title if count else f"{config.pr.title} (nothing to change)"
     return PullRequestDraft(title=title, body="\n".join(lines), branch=config.pr.branch,

@@ -1,0 +1,80 @@
+"""Hidden markers that let a later run recognise what an earlier one wrote on GitHub.
+
+Every step of publishing is derived from GitHub's state, so the markers are the
+memory: the proposal ids a pull request carried (a closed one declines them),
+the dashboard issue of a target, the comment left on a branch a person pushed to,
+and the trailer on listwatch's own commits. Markers are HTML comments: GitHub
+renders them invisibly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+PROPOSALS = "listwatch:proposals"
+DASHBOARD = "listwatch:dashboard"
+LEFT_ALONE = "listwatch:left-alone"
+# A git trailer on every commit listwatch makes (with its committer identity, how a
+# run tells its own commits from a person's).
+COMMIT_TRAILER = "Generated-by: listwatch"
+
+_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def _comment(name: str, words: Iterable[str] = ()) -> str:
+    text = " ".join([name, *words])
+    return f"<!-- {text} -->"
+
+
+def _words(text: str, name: str) -> list[list[str]]:
+    """The words of every ``<!-- name … -->`` comment in ``text``, in order."""
+    pattern = re.compile(rf"<!--\s*{re.escape(name)}(?=\s|-->)(.*?)-->", re.S)
+    return [match.group(1).split() for match in pattern.finditer(text)]
+
+
+def proposals_marker(ids: Iterable[str]) -> str:
+    """The marker listing a pull request's proposal ids (sorted, deduplicated)."""
+    return _comment(PROPOSALS, sorted(set(ids)))
+
+
+def proposal_ids(body: str | None) -> frozenset[str]:
+    """The proposal ids in a pull request body's marker (none when there is no marker).
+
+    Only well-formed ids count, so text a person edited into the body cannot smuggle
+    arbitrary strings into the store.
+    """
+    found: set[str] = set()
+    for words in _words(body or "", PROPOSALS):
+        found.update(word for word in words if _ID.match(word))
+    return frozenset(found)
+
+
+def dashboard_marker(repository: str) -> str:
+    """The marker of the dashboard issue of ``repository`` (``owner/name``)."""
+    return _comment(DASHBOARD, [repository.lower()])
+
+
+def is_dashboard(body: str | None, repository: str) -> bool:
+    return any(words == [repository.lower()] for words in _words(body or "", DASHBOARD))
+
+
+def left_alone_marker(head_sha: str) -> str:
+    """The marker of the comment saying a person's branch head was left alone."""
+    return _comment(LEFT_ALONE, [head_sha])
+
+
+def left_alone_heads(bodies: Iterable[str]) -> frozenset[str]:
+    """Branch heads already commented on (so the same head is never commented twice)."""
+    heads: set[str] = set()
+    for body in bodies:
+        for words in _words(body, LEFT_ALONE):
+            heads.update(word for word in words if _SHA.match(word))
+    return frozenset(heads)
+
+
+def has_commit_trailer(message: str) -> bool:
+    """True when a commit message carries listwatch's trailer in its last paragraph."""
+    last = message.rstrip().rsplit("\n\n", 1)[-1]
+    return any(line.strip() == COMMIT_TRAILER for line in last.splitlines())
