@@ -34,12 +34,15 @@ def test_list_read_through_the_api_and_raw_files(world, tmp_path: Path) -> None:
     status = {row["url"]: row["status"] for row in report["links"]}
     assert status == {"https://papers.example/a": "ok", "notes/a.md": "ok",
                       "notes/b.md": "broken"}
-    # Two API requests (the repository for its default branch, one recursive tree);
-    # the file itself comes from raw.githubusercontent.com, outside the API budget.
+    # Three API requests (the repository for its default branch, the branch for its head
+    # commit and tree, one recursive tree); the file itself comes from
+    # raw.githubusercontent.com, outside the API budget.
+    head = world.github.branch_head("mental2008/awesome-papers", "master")
     api = world.requests("api.github.com")
     assert [(r.method, r.path) for r in api] == [
         ("GET", "/repos/mental2008/awesome-papers"),
-        ("GET", "/repos/mental2008/awesome-papers/git/trees/master"),
+        ("GET", "/repos/mental2008/awesome-papers/branches/master"),
+        ("GET", f"/repos/mental2008/awesome-papers/git/trees/{head['tree']}"),
     ]
     raw = world.requests("raw.githubusercontent.com")
     assert len(raw) == 1 and raw[0].path.endswith("/paper-list/llm.md")
