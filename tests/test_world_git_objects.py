@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from tests.world.git_diff import file_diff
 from tests.world.git_objects import (
     EMPTY_TREE,
@@ -32,8 +31,9 @@ FILES = {
 
 def git(repo: Path, *args: str, stdin: bytes | None = None, env: dict | None = None) -> str:
     full_env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(repo), **(env or {})}
-    out = subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True,
-                         env=full_env, check=True)
+    out = subprocess.run(
+        ["git", *args], cwd=repo, input=stdin, capture_output=True, env=full_env, check=True
+    )
     return out.stdout.decode().strip()
 
 
@@ -65,15 +65,25 @@ def test_nested_tree_and_commit_ids_equal_git(repo: Path) -> None:
     flat["link"] = ("120000", store.put_blob(b"docs/a.md"))
     tree = store.build_tree(flat)
     assert tree == expected_tree
-    assert [e.name for e in store.tree(tree)] == git(repo, "ls-tree", "--name-only", tree).split("\n")
+    assert [e.name for e in store.tree(tree)] == git(repo, "ls-tree", "--name-only", tree).split(
+        "\n"
+    )
 
     when = "1700000000 +0000"
-    env = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.org",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_NAME": "Bot",
-           "GIT_COMMITTER_EMAIL": "bot@example.org", "GIT_COMMITTER_DATE": "1700000100 +0200"}
+    env = {
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "Bot",
+        "GIT_COMMITTER_EMAIL": "bot@example.org",
+        "GIT_COMMITTER_DATE": "1700000100 +0200",
+    }
     first = git(repo, "commit-tree", tree, "-m", "first", env=env)
     second = git(repo, "commit-tree", EMPTY_TREE, "-p", first, "-m", "second\n\nbody", env=env)
-    ada, bot = Person("Ada", "ada@example.org", 1700000000), Person("Bot", "bot@example.org", 1700000100, "+0200")
+    ada, bot = (
+        Person("Ada", "ada@example.org", 1700000000),
+        Person("Bot", "bot@example.org", 1700000100, "+0200"),
+    )
     mine = store.put_commit(tree, [], ada, bot, "first\n")
     assert mine == first
     empty = store.put_tree([])
@@ -89,7 +99,10 @@ def test_submodule_entry_and_mktree(repo: Path) -> None:
     sub = "a" * 40
     listing = f"160000 commit {sub}\tvendor\n100644 blob {blob}\tx.txt\n"
     expected = git(repo, "mktree", "--missing", stdin=listing.encode())
-    assert store.put_tree([TreeEntry("100644", "x.txt", blob), TreeEntry("160000", "vendor", sub)]) == expected
+    assert (
+        store.put_tree([TreeEntry("100644", "x.txt", blob), TreeEntry("160000", "vendor", sub)])
+        == expected
+    )
 
 
 def test_refusals_and_walks() -> None:
@@ -115,7 +128,10 @@ def test_three_way_merge_and_diff_lines() -> None:
     base = {"a": ("100644", "1"), "b": ("100644", "1")}
     ours = {"a": ("100644", "2"), "b": ("100644", "1")}
     theirs = {"a": ("100644", "1"), "b": ("100644", "3"), "c": ("100644", "4")}
-    assert merge_flat(base, ours, theirs) == ({"a": ("100644", "2"), "b": ("100644", "3"), "c": ("100644", "4")}, [])
+    assert merge_flat(base, ours, theirs) == (
+        {"a": ("100644", "2"), "b": ("100644", "3"), "c": ("100644", "4")},
+        [],
+    )
     assert merge_flat(base, ours, {"a": ("100644", "9")})[1] == ["a"]
     old = b"".join(b"line %d\n" % i for i in range(1, 21))
     new = old.replace(b"line 10\n", b"line ten\n")

@@ -24,7 +24,8 @@ def client(world, token: str | None = "default") -> httpx.Client:
 @pytest.fixture
 def gh(world_inprocess):
     world_inprocess.github.repo("o/list", push=True).files(
-        {"README.md": "# List\n", "lists/llm.md": "* A\n* B\n"})
+        {"README.md": "# List\n", "lists/llm.md": "* A\n* B\n"}
+    )
     with client(world_inprocess) as c:
         yield c
 
@@ -37,7 +38,10 @@ def test_seeded_repository_is_real_git(world_inprocess, gh):
     tree = gh.get(f"{API}/git/trees/{head['tree']}", params={"recursive": "1"}).json()
     assert tree["sha"] == head["tree"]
     assert [(e["path"], e["type"]) for e in tree["tree"]] == [
-        ("README.md", "blob"), ("lists", "tree"), ("lists/llm.md", "blob")]
+        ("README.md", "blob"),
+        ("lists", "tree"),
+        ("lists/llm.md", "blob"),
+    ]
     # A branch name or a commit SHA names the same (root) tree.
     assert gh.get(f"{API}/git/trees/main").json()["sha"] == head["tree"]
     assert gh.get(f"{API}/git/trees/{head['commit']}").json()["sha"] == head["tree"]
@@ -76,30 +80,55 @@ def test_commit_a_change_through_the_git_data_api(world_inprocess, gh):
     head = w.github.branch_head("o/list")
     blob = gh.post(f"{API}/git/blobs", json={"content": "* A\n* B\n* New\n"})
     assert blob.status_code == 201
-    tree = gh.post(f"{API}/git/trees", json={"base_tree": head["tree"], "tree": [
-        {"path": "lists/llm.md", "mode": "100644", "type": "blob", "sha": blob.json()["sha"]},
-        {"path": "lists/new/deep.md", "mode": "100644", "type": "blob", "content": "deep\n"},
-        {"path": "README.md", "mode": "100644", "type": "blob", "sha": None}]})
+    tree = gh.post(
+        f"{API}/git/trees",
+        json={
+            "base_tree": head["tree"],
+            "tree": [
+                {
+                    "path": "lists/llm.md",
+                    "mode": "100644",
+                    "type": "blob",
+                    "sha": blob.json()["sha"],
+                },
+                {
+                    "path": "lists/new/deep.md",
+                    "mode": "100644",
+                    "type": "blob",
+                    "content": "deep\n",
+                },
+                {"path": "README.md", "mode": "100644", "type": "blob", "sha": None},
+            ],
+        },
+    )
     assert tree.status_code == 201, tree.text
-    commit = gh.post(f"{API}/git/commits", json={
-        "message": "Add New", "tree": tree.json()["sha"], "parents": [head["commit"]]})
+    commit = gh.post(
+        f"{API}/git/commits",
+        json={"message": "Add New", "tree": tree.json()["sha"], "parents": [head["commit"]]},
+    )
     assert commit.status_code == 201
     sha = commit.json()["sha"]
     made = gh.post(f"{API}/git/refs", json={"ref": "refs/heads/listwatch/update", "sha": sha})
     assert made.status_code == 201 and made.json()["object"]["sha"] == sha
     assert w.github.branch_files("o/list", "listwatch/update") == {
-        "lists/llm.md": "* A\n* B\n* New\n", "lists/new/deep.md": "deep\n"}
+        "lists/llm.md": "* A\n* B\n* New\n",
+        "lists/new/deep.md": "deep\n",
+    }
     [newest, oldest] = w.github.commits("o/list", "listwatch/update")
     assert newest["author"]["login"] == "listwatch-bot" and newest["parents"] == [oldest["sha"]]
     ref = gh.get(f"{API}/git/ref/heads/listwatch/update").json()
     assert ref["ref"] == "refs/heads/listwatch/update"
     assert [r["ref"] for r in gh.get(f"{API}/git/matching-refs/heads/listwatch").json()] == [
-        "refs/heads/listwatch/update"]
+        "refs/heads/listwatch/update"
+    ]
     listed = gh.get(f"{API}/commits", params={"sha": "listwatch/update"}).json()
     assert [c["sha"] for c in listed] == [sha, head["commit"]]
     single = gh.get(f"{API}/commits/{sha}").json()
     assert {f["filename"]: f["status"] for f in single["files"]} == {
-        "README.md": "removed", "lists/llm.md": "modified", "lists/new/deep.md": "added"}
+        "README.md": "removed",
+        "lists/llm.md": "modified",
+        "lists/new/deep.md": "added",
+    }
     cmp = gh.get(f"{API}/compare/main...listwatch/update").json()
     assert (cmp["status"], cmp["ahead_by"], cmp["behind_by"]) == ("ahead", 1, 0)
     # Fast-forward main, then delete the branch.
@@ -118,34 +147,52 @@ def test_git_data_refusals(world_inprocess, gh):
 
     ref = {"ref": "refs/heads/main", "sha": head["commit"]}
     assert msg(gh.post(f"{API}/git/refs", json=ref)) == (422, "Reference already exists")
-    assert msg(gh.post(f"{API}/git/refs", json={**ref, "ref": "refs/heads/x", "sha": "1" * 40})) == (
-        422, "Object does not exist")
+    assert msg(
+        gh.post(f"{API}/git/refs", json={**ref, "ref": "refs/heads/x", "sha": "1" * 40})
+    ) == (422, "Object does not exist")
     assert msg(gh.patch(f"{API}/git/refs/heads/nope", json={"sha": head["commit"]})) == (
-        422, "Reference does not exist")
+        422,
+        "Reference does not exist",
+    )
     assert msg(gh.delete(f"{API}/git/refs/heads/nope")) == (422, "Reference does not exist")
     # A commit whose parent is a tree or blob, or whose tree is a commit.
     tree_parent = {"message": "m", "tree": head["tree"], "parents": [head["tree"]]}
     assert gh.post(f"{API}/git/commits", json=tree_parent).status_code == 422
     assert msg(gh.post(f"{API}/git/commits", json={"message": "m", "tree": head["commit"]})) == (
-        422, "Tree SHA does not exist")
+        422,
+        "Tree SHA does not exist",
+    )
     short = gh.post(f"{API}/git/commits", json={**tree_parent, "parents": ["abc"]})
     assert short.json()["message"].startswith("Each SHA in the 'parents' parameter")
     # Not a fast-forward: a root commit with no relation to main.
     other = gh.post(f"{API}/git/commits", json={"message": "root", "tree": head["tree"]}).json()
     assert msg(gh.patch(f"{API}/git/refs/heads/main", json={"sha": other["sha"]})) == (
-        422, "Update is not a fast forward")
-    assert gh.patch(f"{API}/git/refs/heads/main", json={"sha": other["sha"], "force": True}).status_code == 200
+        422,
+        "Update is not a fast forward",
+    )
+    assert (
+        gh.patch(
+            f"{API}/git/refs/heads/main", json={"sha": other["sha"], "force": True}
+        ).status_code
+        == 200
+    )
     # Trees.
     assert msg(gh.post(f"{API}/git/trees", json={"base_tree": head["commit"], "tree": []})) == (
-        422, "base_tree is not a valid tree oid")
+        422,
+        "base_tree is not a valid tree oid",
+    )
     bad_blob = [{"path": "a", "mode": "100644", "type": "blob", "sha": head["tree"]}]
     assert msg(gh.post(f"{API}/git/trees", json={"tree": bad_blob})) == (
-        422, f"tree.sha {head['tree']} is not a valid blob")
+        422,
+        f"tree.sha {head['tree']} is not a valid blob",
+    )
     both = [{"path": "a", "mode": "100644", "type": "blob", "sha": "1" * 40, "content": "x"}]
     assert gh.post(f"{API}/git/trees", json={"tree": both}).status_code == 422
     # Body validation: missing required field, wrong type, bad enum, not JSON.
     assert msg(gh.post(f"{API}/git/refs", json={"ref": "refs/heads/y"})) == (
-        422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+        422,
+        'Invalid request.\n\n"sha" wasn\'t supplied.',
+    )
     wrong = gh.patch(f"{API}/git/refs/heads/main", json={"sha": head["commit"], "force": "yes"})
     assert wrong.status_code == 422 and "is not a boolean" in wrong.json()["message"]
     bad_mode = [{"path": "a", "mode": "100600", "type": "blob", "content": "x"}]
@@ -156,7 +203,10 @@ def test_git_data_refusals(world_inprocess, gh):
     w.github.repo("o/empty", push=True)
     empty = "https://api.github.com/repos/o/empty"
     assert msg(gh.get(f"{empty}/git/trees/main")) == (409, "Git Repository is empty.")
-    assert msg(gh.post(f"{empty}/git/blobs", json={"content": "x"})) == (409, "Git Repository is empty.")
+    assert msg(gh.post(f"{empty}/git/blobs", json={"content": "x"})) == (
+        409,
+        "Git Repository is empty.",
+    )
 
 
 def test_writes_need_a_token_and_push_access(world_inprocess, gh):

@@ -665,12 +665,10 @@ def create_review(engine: Engine, req: Req, params: Params, repo: Any, auth: str
     for c in data.get("comments") or []:
         problem = _thread_problem(files, c)
         if problem:
-            problems.append(
-                problem[0].upper()
-                + problem[1:]
-                .replace("_", " ")
-                .replace("pull request review thread.", "Pull request review thread ")
-            )
+            # In a review GitHub words the same check as a sentence.
+            field, _, rest = problem.partition(" ")
+            noun = field.removeprefix("pull_request_review_thread.").replace("_", " ")
+            problems.append(f"Pull request review thread {noun} {rest}")
     if problems:
         return _unprocessable(doc, *dict.fromkeys(problems))
     review = {
