@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import github_common as ghc
 from .git_diff import FileDiff, tree_diff
 from .github_git import api, commit_json, file_json, state
-from .github_issues import close, issue_json, label_json, new_issue, user, viewer
+from .github_issues import close, label_json, new_issue, user, viewer
 from .github_rest import (
     body,
     error,
@@ -24,7 +24,6 @@ from .github_rest import (
     not_found,
     operation,
     paginate,
-    repo_json,
     validation_failed,
 )
 from .github_state import RepoState, can_push, iso
@@ -727,6 +726,3 @@ def remove_reviewers(engine: Engine, req: Req, params: Params, repo: Any, auth: 
         r for r in pr["pull"]["requested_reviewers"] if r.lower() not in gone
     ]
     return json_reply(pr_json(engine, repo, st, pr, auth))
-
-
-__all__ = ["issue_json", "repo_json"]
