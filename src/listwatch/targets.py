@@ -1,8 +1,9 @@
 """Targets → documents: read a list's files from a local checkout or from GitHub.
 
-From GitHub it costs two API requests per target (the repository, for its default
-branch, and one recursive tree); file contents come from
-``raw.githubusercontent.com``, which does not count against the API budget. On
+From GitHub it costs three API requests per target (the repository, for its default
+branch; the branch, for its head commit and that commit's tree; one recursive tree);
+file contents come from ``raw.githubusercontent.com`` by commit SHA, so every file is
+read from the same commit, and that does not count against the API budget. On
 GitHub Enterprise (``GITHUB_API_URL`` elsewhere) contents come from the blobs API.
 """
 
@@ -35,7 +36,8 @@ class ListSource:
 
     ``repo_paths`` holds every file path of the repository (for checking relative
     links); ``root`` is the local checkout, when there is one; ``ref`` the branch
-    read and ``commit`` its commit SHA when known.
+    read, ``commit`` the SHA of the commit read and ``tree`` the SHA of that commit's
+    root tree, when known.
     """
 
     target: Target
@@ -43,6 +45,7 @@ class ListSource:
     repo_paths: frozenset[str] = field(repr=False)
     ref: str | None
     commit: str | None
+    tree: str | None
     root: Path | None
     problems: tuple[str, ...] = ()
 
@@ -75,7 +78,8 @@ def read_local(target: Target) -> ListSource:
     if not documents and not problems:
         problems.append(f"{target.repo}: no file under {root} matches {', '.join(target.files)}")
     return ListSource(target=target, documents=tuple(documents), repo_paths=all_paths,
-                      ref=target.branch, commit=None, root=root, problems=tuple(problems))
+                      ref=target.branch, commit=None, tree=None, root=root,
+                      problems=tuple(problems))
 
 
 def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
@@ -95,7 +99,7 @@ def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
     sources = [
         ListSource(target=Target(repo=f"local/{root.name}", path=root),
                    documents=tuple(documents), repo_paths=repository_files(root), ref=None,
-                   commit=None, root=root)
+                   commit=None, tree=None, root=root)
         for root, documents in by_root.items()
     ]
     return sources, messages
@@ -143,16 +147,22 @@ class _GitHubReader:
             ref = info.get("default_branch") if isinstance(info, dict) else None
             if not isinstance(ref, str):
                 raise ServiceError(f"GitHub: {target.repo} has no default branch")
-        tree = await self.get_json(f"{repo_path}/git/trees/{quote(ref, safe='')}?recursive=1")
+        # The branch names the head commit and that commit's root tree. (The top-level
+        # `sha` of `git/trees/{branch}` is the TREE's id, which raw.githubusercontent.com
+        # does not serve files by.)
+        branch = await self.get_json(f"{repo_path}/branches/{quote(ref, safe='')}")
+        commit, tree_sha = _branch_head(branch)
+        if commit is None or tree_sha is None:
+            raise ServiceError(f"GitHub: malformed branch {target.repo}@{ref}")
+        tree = await self.get_json(f"{repo_path}/git/trees/{tree_sha}?recursive=1")
         if not isinstance(tree, dict) or not isinstance(tree.get("tree"), list):
             raise ServiceError(f"GitHub: malformed tree for {target.repo}@{ref}")
         blobs = {item["path"]: item.get("sha") for item in tree["tree"]
                  if isinstance(item, dict) and item.get("type") == "blob"
                  and isinstance(item.get("path"), str)}
-        commit = tree.get("sha") if isinstance(tree.get("sha"), str) else None
         wanted = matching(blobs, target.files)
         texts = await asyncio.gather(
-            *(self._content(target.repo, commit or ref, path, blobs[path]) for path in wanted)
+            *(self._content(target.repo, commit, path, blobs[path]) for path in wanted)
         )
         documents: list[Document] = []
         problems: list[str] = []
@@ -167,7 +177,8 @@ class _GitHubReader:
             problems.append(f"{target.repo}: the repository tree is too large for one request; "
                             "some files may be missing (use a local `path`)")
         return ListSource(target=target, documents=tuple(documents),
-                          repo_paths=frozenset(blobs), ref=ref, commit=commit, root=None,
+                          repo_paths=frozenset(blobs), ref=ref, commit=commit,
+                          tree=tree_sha, root=None,
                           problems=tuple(problems))
 
     async def _content(self, repo: str, ref: str, path: str, sha: str | None) -> str | _Problem:
@@ -190,6 +201,19 @@ class _GitHubReader:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             return _Problem(f"not UTF-8 (byte {exc.start})")
+
+
+def _branch_head(branch: object) -> tuple[str | None, str | None]:
+    """``(commit SHA, root tree SHA)`` from a ``GET /branches/{branch}`` answer."""
+    if not isinstance(branch, dict) or not isinstance(branch.get("commit"), dict):
+        return None, None
+    head = branch["commit"]
+    commit = head.get("sha")
+    inner = head.get("commit")
+    tree = inner.get("tree") if isinstance(inner, dict) else None
+    tree_sha = tree.get("sha") if isinstance(tree, dict) else None
+    return (commit if isinstance(commit, str) else None,
+            tree_sha if isinstance(tree_sha, str) else None)
 
 
 @dataclass(frozen=True)

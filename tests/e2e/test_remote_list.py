@@ -34,12 +34,15 @@ def test_list_read_through_the_api_and_raw_files(world, tmp_path: Path) -> None:
     status = {row["url"]: row["status"] for row in report["links"]}
     assert status == {"https://papers.example/a": "ok", "notes/a.md": "ok",
                       "notes/b.md": "broken"}
-    # Two API requests (the repository for its default branch, one recursive tree);
-    # the file itself comes from raw.githubusercontent.com, outside the API budget.
+    # Three API requests (the repository for its default branch, the branch for its head
+    # commit and tree, one recursive tree); the file itself comes from
+    # raw.githubusercontent.com, outside the API budget.
+    head = world.github.branch_head("mental2008/awesome-papers", "master")
     api = world.requests("api.github.com")
     assert [(r.method, r.path) for r in api] == [
         ("GET", "/repos/mental2008/awesome-papers"),
-        ("GET", "/repos/mental2008/awesome-papers/git/trees/master"),
+        ("GET", "/repos/mental2008/awesome-papers/branches/master"),
+        ("GET", f"/repos/mental2008/awesome-papers/git/trees/{head['tree']}"),
     ]
     raw = world.requests("raw.githubusercontent.com")
     assert len(raw) == 1 and raw[0].path.endswith("/paper-list/llm.md")
@@ -72,3 +75,27 @@ def test_a_passing_github_error_is_retried(world, tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr  # only notes/b.md, missing from the repo
     assert load(result.stdout)["files"] == ["paper-list/llm.md"]
     assert [r.status for r in world.requests("api.github.com")][:2] == [502, 200]
+
+
+def test_files_are_read_from_the_branch_head_commit(world, tmp_path: Path) -> None:
+    # The raw files must be fetched by the branch's head COMMIT: raw.githubusercontent.com
+    # serves branches, tags and commits, never a tree SHA (what `git/trees/{branch}`
+    # answers with at its top level).
+    repo = "mental2008/awesome-papers"
+    world.github.repo(repo).files({"paper-list/llm.md": LLM, "notes/a.md": "# A\n"})
+    v2 = LLM.replace("https://papers.example/a", "https://papers.example/v2")
+    world.github.push(repo, "lists/v2", {"paper-list/llm.md": v2}, author="alice")
+    world.host("papers.example").route("/v2", status=200)
+    head = world.github.branch_head(repo, "lists/v2")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[targets]]\nrepo = "{repo}"\nbranch = "lists/v2"\n'
+                      f'files = ["paper-list/*.md"]\n{FAST_HTTP}', encoding="utf-8")
+    result = world.run_cli("check", "--config", str(config), "--format", "json")
+    report = load(result.stdout)
+    assert report["files"] == ["paper-list/llm.md"], result.stderr
+    assert "https://papers.example/v2" in {row["url"] for row in report["links"]}
+    raw = world.requests("raw.githubusercontent.com")
+    assert [(r.path, r.status) for r in raw] == [
+        (f"/{repo}/{head['commit']}/paper-list/llm.md", 200)]
+    api = [r.path for r in world.requests("api.github.com")]
+    assert api == [f"/repos/{repo}/branches/lists%2Fv2", f"/repos/{repo}/git/trees/{head['tree']}"]

@@ -20,7 +20,7 @@ from mitmproxy import http
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from world import github_graphql, github_rest
+from world import github_admin, github_graphql, github_rest
 from world.engine import Engine
 from world.model import CONTROL_HOST
 from world.wire import Reply, Req
@@ -119,6 +119,12 @@ class WorldAddon:
             return _json([rec for rec in e.log if rec["seq"] > since])
         if req.path == "/violations":
             return _json(e.violations)
+        if req.path == "/github" and req.method == "POST":
+            call = req.json()
+            try:
+                return _json({"result": github_admin.run(e, call["action"], call["args"])})
+            except github_admin.AdminError as exc:
+                return _json({"error": str(exc)}, 400)
         return _json({"error": f"unknown control call {req.method} {req.path}"}, 404)
 
 

@@ -10,7 +10,22 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import arxiv, dblp, doi, github_graphql, github_rest, github_web, hosts, s2, wayback
+from . import (
+    arxiv,
+    dblp,
+    doi,
+    github_forks,
+    github_git,
+    github_graphql,
+    github_issues,
+    github_pulls,
+    github_rest,
+    github_web,
+    hosts,
+    s2,
+    wayback,
+)
+from .github_state import GitHost
 from .model import CONTROL_HOST, SERVICE_HOSTS, _empty_scenario
 from .wire import Reply, Req, text_reply
 
@@ -64,12 +79,16 @@ class Engine:
         self.violations: list[str] = []
         self.epoch_reset = int(time.time()) + 3600
         self._seq = 0
+        self.githost = GitHost()
+        # Importing the handler modules registers their REST operations.
+        assert github_git and github_pulls and github_issues and github_forks
 
     # -- scenario lifecycle
 
     def set_scenario(self, scenario: dict[str, Any]) -> None:
-        """Replace the scenario; runtime counters (keyed by ids) survive."""
+        """Replace the scenario; runtime counters and git state (keyed by ids) survive."""
         self.scenario = scenario
+        self.githost.sync(scenario)
 
     def reset(self) -> None:
         """Forget everything: empty scenario, counters, log, violations."""
@@ -79,6 +98,7 @@ class Engine:
         self.log.clear()
         self.violations.clear()
         self.epoch_reset = int(time.time()) + 3600
+        self.githost = GitHost()
 
     def bump(self, key: str, by: int = 1) -> int:
         """Increment a runtime counter; returns the value before the increment."""
@@ -185,6 +205,9 @@ def _fault_applies(fault: dict[str, Any], req: Req) -> bool:
     kind = fault.get("kind", "status")
     if kind == "s2_anonymous":
         return "x-api-key" not in req.headers
+    if kind == "github_operation":
+        found = github_rest.match("GET" if req.method == "HEAD" else req.method, req.path)
+        return found is not None and f"{found[0].method} {found[0].template}" == fault["operation"]
     if kind == "github_secondary":
         match = fault.get("match_path")
         is_graphql = req.path.rstrip("/") == "/graphql"
@@ -216,6 +239,11 @@ def _fault_reply(engine: Engine, fault: dict[str, Any], host: str, req: Req) -> 
         return github_rest.secondary_limit_reply(engine, fault)
     if kind == "s2_anonymous":
         return s2.too_many_requests()
+    if kind == "github_operation":
+        reply = github_rest.error(fault["status"], fault.get("body") or "Server Error")
+        if fault.get("retry_after") is not None:
+            reply.headers["retry-after"] = str(fault["retry_after"])
+        return reply
     reply = _status_reply(fault["status"], fault.get("retry_after"), host, fault.get("body"))
     reply.headers.update(fault.get("headers") or {})
     return reply

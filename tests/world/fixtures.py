@@ -46,6 +46,7 @@ def world(world_proxy: WorldProxy, request: pytest.FixtureRequest) -> Iterator[W
         push=world_proxy.put_scenario,
         fetch_log=world_proxy.log,
         fetch_violations=world_proxy.violations,
+        github_call=world_proxy.github_call,
         env=world_proxy.env(),
         ca_path=world_proxy.ca_path,
         proxy_url=world_proxy.url,

@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .wire import git_blob_sha, sha1_hex
+from .wire import sha1_hex
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -121,43 +121,10 @@ def node_id(kind: str, number: int) -> str:
     return kind + "_" + base64.b64encode(f"0:{number}".encode()).decode().rstrip("=")
 
 
-# -- file trees -----------------------------------------------------------------
-
-
-def branch_files(record: dict[str, Any], ref: str | None) -> dict[str, bytes] | None:
-    """Files of ``ref`` (branch name; default branch when None/HEAD), or None if unknown."""
-    trees = record.get("trees") or {}
-    branch = record["default_branch"] if ref in (None, "", "HEAD") else ref
-    if branch in trees:
-        return {p: c.encode("latin-1") for p, c in trees[branch].items()}
-    for name, files in trees.items():
-        if tree_sha(record, name, "") == ref or commit_sha(record, name) == ref:
-            return {p: c.encode("latin-1") for p, c in files.items()}
-    return None
-
-
-def directories(files: dict[str, bytes]) -> set[str]:
-    """All directory paths implied by ``files``."""
-    dirs: set[str] = set()
-    for path in files:
-        parts = path.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            dirs.add("/".join(parts[:i]))
-    return dirs
-
-
-def tree_sha(record: dict[str, Any], branch: str, prefix: str) -> str:
-    """A stable fake id for the tree at ``prefix`` of ``branch``."""
-    files = (record.get("trees") or {}).get(branch, {})
-    inside = sorted((p, sha1_hex(c)) for p, c in files.items() if p.startswith(prefix))
-    return sha1_hex(f"tree:{record['id']}:{branch}:{prefix}:{inside}")
+# -- placeholders ----------------------------------------------------------------------
 
 
 def commit_sha(record: dict[str, Any], branch: str) -> str:
-    """A stable fake id for the head commit of ``branch``."""
-    return sha1_hex(f"commit:{tree_sha(record, branch, '')}")
-
-
-def blob_sha(content: bytes) -> str:
-    """Git blob id."""
-    return git_blob_sha(content)
+    """A stable stand-in commit id for a declared repository that has no files (the git
+    host in :mod:`.github_state` has real ids for everything else)."""
+    return sha1_hex(f"commit:{record['id']}:{branch}")

@@ -187,58 +187,50 @@ def repo_node(engine: Engine, r: dict[str, Any]) -> dict[str, Any]:
     full = r["full_name"]
     owner_kind = "Organization" if r.get("owner_type") == "Organization" else "User"
     branch = r["default_branch"]
-    commit = ghc.commit_sha(r, branch)
+    st = engine.githost.state(r)
+    head = st.refs.get(f"refs/heads/{branch}")
+    # A declared repository without files still answers with a branch (as before).
+    commit = head or ghc.commit_sha(r, branch)
 
     def blob_or_tree(expression: str) -> dict[str, Any] | None:
         ref, _, path = expression.partition(":")
-        files = ghc.branch_files(r, ref or None)
-        if files is None:
+        sha = engine.githost.resolve_commit(st, r, ref or None)
+        if sha is None:
             return None
-        path = path.strip("/")
-        if path in files:
-            content = files[path]
+        entry = st.store.lookup_path(st.store.commit(sha).tree, path.strip("/"))
+        if entry is None:
+            return None
+        if entry.kind == "blob":
+            content = st.store.blob(entry.sha)
             return {
                 "__typename": "Blob",
-                "oid": ghc.blob_sha(content),
+                "oid": entry.sha,
                 "byteSize": len(content),
                 "isBinary": False,
                 "isTruncated": False,
                 "text": content.decode("utf-8", "replace"),
-                "abbreviatedOid": "",
+                "abbreviatedOid": entry.sha[:7],
             }
-        dirs = ghc.directories(files)
-        if path == "" or path in dirs:
-            base = path + "/" if path else ""
-            names = sorted(
-                {
-                    p[len(base) :].split("/")[0]
-                    for p in list(files) + list(dirs)
-                    if p.startswith(base) and p != path
-                }
-            )
-            entries = []
-            for n in names:
-                full_path = base + n
-                is_tree = full_path in dirs
-                entries.append(
-                    {
-                        "__typename": "TreeEntry",
-                        "name": n,
-                        "path": full_path,
-                        "type": "tree" if is_tree else "blob",
-                        "mode": 16384 if is_tree else 33188,
-                        "oid": ghc.tree_sha(r, ref or branch, full_path + "/")
-                        if is_tree
-                        else ghc.blob_sha(files[full_path]),
-                    }
-                )
-            return {
-                "__typename": "Tree",
-                "oid": ghc.tree_sha(r, ref or branch, base),
-                "entries": entries,
-                "abbreviatedOid": "",
+        if entry.kind != "tree":
+            return None
+        base = path.strip("/")
+        entries = [
+            {
+                "__typename": "TreeEntry",
+                "name": e.name,
+                "path": f"{base}/{e.name}" if base else e.name,
+                "type": e.kind,
+                "mode": int(e.mode, 8),
+                "oid": e.sha,
             }
-        return None
+            for e in st.store.tree(entry.sha)
+        ]
+        return {
+            "__typename": "Tree",
+            "oid": entry.sha,
+            "entries": entries,
+            "abbreviatedOid": entry.sha[:7],
+        }
 
     return {
         "__typename": "Repository",
@@ -263,7 +255,7 @@ def repo_node(engine: Engine, r: dict[str, Any]) -> dict[str, Any]:
         "isTemplate": False,
         "isMirror": False,
         "isLocked": False,
-        "isEmpty": not r.get("trees"),
+        "isEmpty": st.empty,
         "visibility": "PRIVATE" if r["private"] else "PUBLIC",
         "archivedAt": r.get("archived_at"),
         "pushedAt": r["pushed_at"],

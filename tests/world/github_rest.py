@@ -9,18 +9,19 @@ and issues there.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import github_common as ghc
+from .github_bodies import check_body
+from .github_state import can_push
 from .wire import Reply, Req, json_reply
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ OPENAPI_PATH = (
     Path(__file__).resolve().parents[3] / "shared" / "github" / "rest-openapi-subset.json"
 )
 DOCS = "https://docs.github.com/rest"
-GREEDY_PARAMS = {"path", "ref", "basehead"}
+GREEDY_PARAMS = {"path", "ref", "basehead", "branch"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Operation:
     template: str
     pattern: re.Pattern[str]
     query_params: frozenset[str]
+    body_schema: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    doc: str = field(default=DOCS, compare=False, hash=False)
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -65,7 +68,14 @@ def operations() -> tuple[Operation, ...]:
             if method == "parameters":
                 continue
             names = shared + [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
-            ops.append(Operation(method.upper(), template, _compile(template), frozenset(names)))
+            content = op.get("requestBody", {}).get("content", {})
+            schema = content.get("application/json", {}).get("schema")
+            doc = op.get("externalDocs", {}).get("url", DOCS).split("?")[0]
+            ops.append(
+                Operation(
+                    method.upper(), template, _compile(template), frozenset(names), schema, doc
+                )
+            )
     ops.append(Operation("GET", "/repositories/{id}", _compile("/repositories/{id}"), frozenset()))
     # Specific templates before greedy ones.
     ops.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
@@ -236,6 +246,13 @@ def _dispatch(engine: Engine, req: Req, path: str, auth: str) -> Reply:
             reply.violation = violation
             return reply
 
+    if repo is not None and op.template.startswith("/repos/{owner}/{repo}"):
+        engine.githost.touch(repo)
+    refused = _refuse_write(engine, req, op, repo, auth)
+    if refused is not None:
+        refused.violation = refused.violation or violation
+        return refused
+
     handler = OPERATIONS.get((op.method, op.template))
     if handler is None:
         reply = error(501, f"The simulated GitHub does not implement {op.method} {op.template} yet")
@@ -244,6 +261,86 @@ def _dispatch(engine: Engine, req: Req, path: str, auth: str) -> Reply:
     reply = handler(engine, req, params, repo, auth)
     reply.violation = reply.violation or violation
     return reply
+
+
+# Writes anyone who can read may make (GitHub checks authorship or nothing more).
+OPEN_WRITES = frozenset(
+    {
+        ("POST", "/repos/{owner}/{repo}/forks"),
+        ("POST", "/repos/{owner}/{repo}/pulls"),
+        ("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}"),
+        ("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
+        ("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/comments"),
+        ("PATCH", "/repos/{owner}/{repo}/pulls/comments/{comment_id}"),
+        ("DELETE", "/repos/{owner}/{repo}/pulls/comments/{comment_id}"),
+        ("POST", "/repos/{owner}/{repo}/issues"),
+        ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}"),
+        ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
+        ("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
+        ("DELETE", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),
+    }
+)
+
+
+def _refuse_write(
+    engine: Engine, req: Req, op: Operation, repo: dict[str, Any] | None, auth: str
+) -> Reply | None:
+    """401 without a token, 403/404 without push access, 422 for a body GitHub rejects."""
+    if op.method == "GET":
+        return None
+    if auth != "token":
+        return error(401, "Requires authentication", op.doc)
+    needs_push = repo is not None and (op.method, op.template) not in OPEN_WRITES
+    if needs_push and not can_push(engine, repo, auth):
+        status = int(engine.scenario["github"].get("write_denied_status", 403))
+        if status == 404:
+            return not_found(op.doc)
+        return error(403, "Resource not accessible by integration", op.doc)
+    problem = check_body(req, op.body_schema)
+    if problem is None:
+        return None
+    status, message = problem
+    reply = error(status, message, op.doc)
+    reply.violation = f"request body refused by {op.method} {op.template}: {message!r}"
+    return reply
+
+
+def body(req: Req) -> dict[str, Any]:
+    """The JSON request body as a dict (already validated by the dispatcher)."""
+    if not req.body.strip():
+        return {}
+    data = req.json()
+    return data if isinstance(data, dict) else {"_list": data}
+
+
+def paginate(req: Req, items: list[Any], url: str) -> tuple[list[Any], dict[str, str]]:
+    """One page of ``items`` (``per_page`` default 30, max 100) and its ``Link`` header."""
+    try:
+        per_page = max(1, min(100, int(req.arg("per_page") or 30)))
+        page = max(1, int(req.arg("page") or 1))
+    except ValueError:
+        per_page, page = 30, 1
+    last = max(1, -(-len(items) // per_page))
+    rels = []
+    other = "&".join(
+        f"{k}={v}" for k, vs in req.query.items() if k not in ("page", "per_page") for v in vs
+    )
+    sep = "&" if other else ""
+
+    def link(n: int, rel: str) -> str:
+        return f'<{url}?{other}{sep}per_page={per_page}&page={n}>; rel="{rel}"'
+
+    if page < last:
+        rels += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        rels += [link(1, "first"), link(page - 1, "prev")]
+    headers = {"link": ", ".join(rels)} if rels else {}
+    return items[(page - 1) * per_page : page * per_page], headers
+
+
+def validation_failed(doc: str, *errors: dict[str, Any]) -> Reply:
+    """GitHub's 422 ``Validation Failed`` with an ``errors`` list."""
+    return error(422, "Validation Failed", doc, errors=list(errors))
 
 
 # -- repositories --------------------------------------------------------------------
@@ -372,16 +469,42 @@ def repo_json(r: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def full_repo_json(engine: Engine, r: dict[str, Any], auth: str) -> dict[str, Any]:
+    """``repo_json`` plus what depends on the caller (``permissions``) and fork parents."""
+    out = repo_json(r)
+    if auth == "token":
+        push = can_push(engine, r, auth)
+        admin = push and r["owner"].lower() == engine.scenario["github"]["viewer"].lower()
+        out["permissions"] = {
+            "admin": admin,
+            "maintain": push,
+            "push": push,
+            "triage": push,
+            "pull": True,
+        }
+    parent = ghc.lookup_id(engine, int(r["fork_of"])) if r.get("fork_of") else None
+    if parent is not None:
+        out["parent"] = repo_json(parent)
+        source = parent
+        while source.get("fork_of"):
+            up = ghc.lookup_id(engine, int(source["fork_of"]))
+            if up is None:
+                break
+            source = up
+        out["source"] = repo_json(source)
+    return out
+
+
 @operation("GET", "/repos/{owner}/{repo}")
 def get_repo(engine: Engine, req: Req, params: dict[str, str], repo: Any, auth: str) -> Reply:
-    """``GET /repos/{owner}/{repo}``."""
-    return json_reply(repo_json(repo))
+    """``GET /repos/{owner}/{repo}`` (with ``permissions`` for a token)."""
+    return json_reply(full_repo_json(engine, repo, auth))
 
 
 @operation("GET", "/repositories/{id}")
 def get_repo_by_id(engine: Engine, req: Req, params: dict[str, str], repo: Any, auth: str) -> Reply:
     """``GET /repositories/{id}`` (where rename redirects point)."""
-    return json_reply(repo_json(repo))
+    return json_reply(full_repo_json(engine, repo, auth))
 
 
 @operation("GET", "/rate_limit")
@@ -422,131 +545,3 @@ def get_user(engine: Engine, req: Req, params: dict[str, str], repo: Any, auth: 
             "https://docs.github.com/rest/users/users#get-the-authenticated-user",
         )
     return json_reply(owner_json(engine.scenario["github"]["viewer"], "User", 1))
-
-
-# -- git trees and contents ------------------------------------------------------------
-
-
-def _tree_entries(
-    record: dict[str, Any], branch: str, prefix: str, recursive: bool, files: dict[str, bytes]
-) -> list[dict[str, Any]]:
-    api = f"{ghc.API}/repos/{record['full_name']}/git"
-    entries = []
-    base = prefix + "/" if prefix else ""
-    for d in sorted(ghc.directories(files)):
-        if not d.startswith(base):
-            continue
-        rel = d[len(base) :]
-        if not recursive and "/" in rel:
-            continue
-        sha = ghc.tree_sha(record, branch, d + "/")
-        entries.append(
-            {"path": rel, "mode": "040000", "type": "tree", "sha": sha, "url": f"{api}/trees/{sha}"}
-        )
-    for p, content in sorted(files.items()):
-        if not p.startswith(base):
-            continue
-        rel = p[len(base) :]
-        if not recursive and "/" in rel:
-            continue
-        sha = ghc.blob_sha(content)
-        entries.append(
-            {
-                "path": rel,
-                "mode": "100644",
-                "type": "blob",
-                "sha": sha,
-                "size": len(content),
-                "url": f"{api}/blobs/{sha}",
-            }
-        )
-    entries.sort(key=lambda e: e["path"])
-    return entries
-
-
-@operation("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}")
-def get_tree(engine: Engine, req: Req, params: dict[str, str], repo: Any, auth: str) -> Reply:
-    """``GET .../git/trees/{tree_sha}`` — by branch name, HEAD, or a tree id we handed out."""
-    wanted = params["tree_sha"]
-    recursive = "recursive" in req.query  # GitHub: any value turns recursion on.
-    doc = "https://docs.github.com/rest/git/trees#get-a-tree"
-    for branch, raw in (repo.get("trees") or {}).items():
-        files = {p: c.encode("latin-1") for p, c in raw.items()}
-        candidates = {"": ghc.tree_sha(repo, branch, "")}
-        candidates.update({d: ghc.tree_sha(repo, branch, d + "/") for d in ghc.directories(files)})
-        head = wanted in (branch, "HEAD") and branch == (
-            repo["default_branch"] if wanted == "HEAD" else branch
-        )
-        if head or wanted == ghc.commit_sha(repo, branch):
-            prefix = ""
-        else:
-            prefix = next((d for d, s in candidates.items() if s == wanted), None)  # type: ignore[assignment]
-            if prefix is None:
-                continue
-        sha = candidates[prefix]
-        return json_reply(
-            {
-                "sha": sha,
-                "url": f"{ghc.API}/repos/{repo['full_name']}/git/trees/{sha}",
-                "tree": _tree_entries(repo, branch, prefix, recursive, files),
-                "truncated": False,
-            }
-        )
-    return error(404, "Not Found", doc)
-
-
-def _content_entry(
-    repo: dict[str, Any], ref: str, path: str, content: bytes | None
-) -> dict[str, Any]:
-    full = repo["full_name"]
-    name = path.rsplit("/", 1)[-1]
-    is_dir = content is None
-    sha = ghc.tree_sha(repo, ref, path + "/") if is_dir else ghc.blob_sha(content or b"")
-    api = f"{ghc.API}/repos/{full}/contents/{path}?ref={ref}"
-    html = f"{ghc.WEB}/{full}/{'tree' if is_dir else 'blob'}/{ref}/{path}"
-    git = f"{ghc.API}/repos/{full}/git/{'trees' if is_dir else 'blobs'}/{sha}"
-    return {
-        "name": name,
-        "path": path,
-        "sha": sha,
-        "size": 0 if is_dir else len(content or b""),
-        "url": api,
-        "html_url": html,
-        "git_url": git,
-        "download_url": None
-        if is_dir
-        else f"https://raw.githubusercontent.com/{full}/{ref}/{path}",
-        "type": "dir" if is_dir else "file",
-        "_links": {"self": api, "git": git, "html": html},
-    }
-
-
-@operation("GET", "/repos/{owner}/{repo}/contents/{path}")
-def get_contents(engine: Engine, req: Req, params: dict[str, str], repo: Any, auth: str) -> Reply:
-    """``GET .../contents/{path}?ref=`` — a file (base64) or a directory listing."""
-    doc = "https://docs.github.com/rest/repos/contents#get-repository-content"
-    if not repo.get("trees"):
-        return error(404, "This repository is empty.", doc)
-    ref = req.arg("ref") or repo["default_branch"]
-    files = ghc.branch_files(repo, ref)
-    if files is None:
-        return error(404, f"No commit found for the ref {ref}", doc)
-    path = params["path"].strip("/")
-    if path in files:
-        content = files[path]
-        entry = _content_entry(repo, ref, path, content)
-        encoded = base64.encodebytes(content).decode("ascii")
-        entry.update({"content": encoded, "encoding": "base64"})
-        return json_reply(entry)
-    dirs = ghc.directories(files)
-    if path == "" or path in dirs:
-        base = path + "/" if path else ""
-        listing = []
-        for d in sorted(dirs):
-            if d.startswith(base) and "/" not in d[len(base) :]:
-                listing.append(_content_entry(repo, ref, d, None))
-        for p in sorted(files):
-            if p.startswith(base) and "/" not in p[len(base) :]:
-                listing.append(_content_entry(repo, ref, p, files[p]))
-        return json_reply(listing)
-    return error(404, "Not Found", doc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from . import github_common as ghc
 from .wire import Reply, Req, html_reply, text_reply
@@ -60,17 +61,14 @@ def _page(engine: Engine, req: Req) -> Reply:
             location += f"?{req.query_string}"
         return html_reply("Moved Permanently", location, 301, {"location": location})
     if len(parts) >= 4 and parts[2] in ("blob", "tree", "raw", "edit"):
-        files = ghc.branch_files(record, parts[3])
-        if files is None and record.get("trees"):
+        st = engine.githost.state(record)
+        found = engine.githost.split_ref_path(st, record, [unquote(p) for p in parts[3:]])
+        if found is None and not st.empty:
             return html_reply("Page not found · GitHub", "", 404)
-        if files is not None:
-            path = "/".join(parts[4:])
-            exists = (
-                path in files
-                if parts[2] != "tree"
-                else (path == "" or path in ghc.directories(files) or path in files)
-            )
-            if not exists:
+        if found is not None:
+            commit, path = found
+            entry = st.store.lookup_path(st.store.commit(commit).tree, path)
+            if entry is None or (parts[2] != "tree" and entry.kind != "blob"):
                 return html_reply("Page not found · GitHub", "", 404)
     title = f"GitHub - {record['full_name']}: {record['description'] or ''}".rstrip(": ")
     return html_reply(title, record["description"] or "")
@@ -83,10 +81,17 @@ def _raw(engine: Engine, req: Req) -> Reply:
     record, _ = ghc.lookup(engine, parts[0], parts[1])
     if record is None or record.get("private"):
         return text_reply("404: Not Found", 404)
-    files = ghc.branch_files(record, parts[2])
-    path = "/".join(parts[3:])
-    if files is None or path not in files:
+    # Files are served by branch, tag or commit SHA only: a tree SHA is not a ref.
+    st = engine.githost.state(record)
+    found = engine.githost.split_ref_path(st, record, [unquote(p) for p in parts[2:]])
+    if found is None:
+        return text_reply("404: Not Found", 404)
+    commit, path = found
+    entry = st.store.lookup_path(st.store.commit(commit).tree, path)
+    if entry is None or entry.kind != "blob" or not path:
         return text_reply("404: Not Found", 404)
     return Reply(
-        status=200, headers={"content-type": "text/plain; charset=utf-8"}, body=files[path]
+        status=200,
+        headers={"content-type": "text/plain; charset=utf-8"},
+        body=st.store.blob(entry.sha),
     )

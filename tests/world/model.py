@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .wire import sha1_hex
@@ -112,6 +114,7 @@ def _repo_fields(kw: Mapping[str, Any]) -> dict[str, Any]:
         "topics": "topics",
         "owner_type": "owner_type",
         "archived_at": "archived_at",
+        "push": "push",
     }
     out: dict[str, Any] = {}
     for key, value in kw.items():
@@ -164,12 +167,14 @@ class GitHubWorld:
         renamed_to: str | None = None,
         deleted: bool = False,
         id: int | None = None,
+        push: bool | None = None,
     ) -> RepoBuilder:
         """Declare a repository.
 
         ``renamed_to="new/name"``: the repository now lives at ``new/name`` (with the given
         attributes) and ``full_name`` is an old name that redirects there. ``deleted=True``:
-        every API and page answers 404 for it.
+        every API and page answers 404 for it. ``push``: whether the scenario's token may
+        write (None: only when the viewer owns the repository).
         """
         canonical = renamed_to or full_name
         key = _norm_repo(canonical)
@@ -198,6 +203,7 @@ class GitHubWorld:
             "topics": list(topics),
             "owner_type": owner_type,
             "deleted": deleted,
+            "push": push,
             "trees": existing.get("trees", {}) if existing else {},
         }
         repos[key] = record
@@ -268,6 +274,173 @@ class GitHubWorld:
             kind="github_secondary",
             match_path={"rest": "rest", "graphql": "/graphql", "both": None}[api],
         )
+
+    def fail_operation(
+        self,
+        operation: str,
+        *,
+        status: int = 502,
+        times: int | None = 1,
+        retry_after: int | None = None,
+        body: str | None = None,
+    ) -> None:
+        """The next ``times`` calls of one REST operation, named as in the OpenAPI
+        description (``"POST /repos/{owner}/{repo}/pulls"``), answer ``status``."""
+        method, _, template = operation.partition(" ")
+        if template not in _openapi_paths() or method.lower() not in _openapi_paths()[template]:
+            raise ValueError(f"{operation!r} is not an operation of GitHub's REST API")
+        self._world._add_fault(
+            "api.github.com",
+            status=status,
+            times=times,
+            retry_after=retry_after,
+            body=body,
+            kind="github_operation",
+            operation=f"{method.upper()} {template}",
+        )
+
+    def fork_latency(self, *, requests: int = 0, seconds: float = 0.0) -> None:
+        """A fork's git data appears only after ``requests`` API calls touching the fork
+        and ``seconds`` (GitHub forks asynchronously; default: at once)."""
+        self._s["fork_latency"] = {"requests": requests, "seconds": seconds}
+        self._world._changed()
+
+    def write_denied_status(self, status: int) -> None:
+        """How writes without push access are refused: 403 ("Resource not accessible by
+        integration", the default, as for an app or Actions token) or 404 (a PAT)."""
+        self._s["write_denied_status"] = status
+        self._world._changed()
+
+    # -- inspection and people's actions (run inside the proxy) --------------------
+
+    def _call(self, action: str, **args: Any) -> Any:
+        if self._world.github_call is None:
+            raise RuntimeError("no proxy: git state lives in the running world")
+        if self._world._dirty:
+            self._world.sync()
+        return self._world.github_call(action, args)
+
+    def branch_files(self, repo: str, branch: str | None = None) -> dict[str, str]:
+        """Files at the head of ``branch`` (default branch), decoded as UTF-8."""
+        raw = self._call("branch_files", repo=repo, branch=branch)
+        return {p: c.encode("latin-1").decode("utf-8", "replace") for p, c in raw.items()}
+
+    def branch_head(self, repo: str, branch: str | None = None) -> dict[str, str] | None:
+        """``{"commit": sha, "tree": sha}`` of the branch head (None: no such branch)."""
+        return self._call("branch_head", repo=repo, branch=branch)
+
+    def refs(self, repo: str) -> dict[str, str]:
+        """Every ref (``refs/heads/...``, ``refs/tags/...``) and its commit."""
+        return self._call("refs", repo=repo)
+
+    def commits(self, repo: str, branch: str | None = None) -> list[dict[str, Any]]:
+        """Commits of a branch, newest first: sha, tree, parents, message, author
+        (name, email, login, date), committer."""
+        return self._call("commits", repo=repo, branch=branch)
+
+    def push(
+        self,
+        repo: str,
+        branch: str,
+        files: Mapping[str, str | bytes | None],
+        *,
+        message: str = "Edit files",
+        author: str = "maintainer",
+        email: str | None = None,
+        base: str | None = None,
+    ) -> str:
+        """A person (``author`` login) commits ``{path: content or None (delete)}`` on
+        ``branch`` (created from ``base`` / the default branch); returns the commit id."""
+        encoded = {
+            p: None if c is None else (c.encode() if isinstance(c, str) else c).decode("latin-1")
+            for p, c in files.items()
+        }
+        who = {"login": author, "email": email}
+        return self._call(
+            "push",
+            repo=repo,
+            branch=branch,
+            files=encoded,
+            message=message,
+            author=who,
+            base=base,
+        )
+
+    def delete_branch(self, repo: str, branch: str) -> None:
+        """Delete a branch as a person would."""
+        self._call("delete_branch", repo=repo, branch=branch)
+
+    def pulls(self, repo: str) -> list[dict[str, Any]]:
+        """Pull requests, oldest first (number, title, body, user, state, labels,
+        head_repo/head_ref/head_sha, base_ref/base_sha, draft, merged, files, commits...)."""
+        return self._call("pulls", repo=repo)
+
+    def issues(self, repo: str) -> list[dict[str, Any]]:
+        """Issues that are not pull requests, oldest first."""
+        return self._call("issues", repo=repo)
+
+    def comments(self, repo: str, number: int | None = None) -> list[dict[str, Any]]:
+        """Conversation comments (id, issue, body, user)."""
+        return self._call("comments", repo=repo, number=number)
+
+    def review_comments(self, repo: str, number: int | None = None) -> list[dict[str, Any]]:
+        """Line comments on pull requests (path, line, side, body, review...)."""
+        return self._call("review_comments", repo=repo, number=number)
+
+    def reviews(self, repo: str, number: int | None = None) -> list[dict[str, Any]]:
+        """Reviews (state APPROVED / CHANGES_REQUESTED / COMMENTED / PENDING, body...)."""
+        return self._call("reviews", repo=repo, number=number)
+
+    def labels(self, repo: str) -> list[dict[str, Any]]:
+        """Repository labels."""
+        return self._call("labels", repo=repo)
+
+    def add_label(
+        self, repo: str, name: str, color: str = "ededed", description: str | None = None
+    ) -> None:
+        """Declare a repository label."""
+        self._call("add_label", repo=repo, name=name, color=color, description=description)
+
+    def merge_pull(
+        self,
+        repo: str,
+        number: int,
+        *,
+        method: str = "merge",
+        by: str = "maintainer",
+        delete_branch: bool = False,
+    ) -> str:
+        """A maintainer merges a pull request (``merge`` or ``squash``); the new base head."""
+        return self._call(
+            "merge_pull",
+            repo=repo,
+            number=number,
+            method=method,
+            by=by,
+            delete_branch=delete_branch,
+        )
+
+    def close_pull(self, repo: str, number: int, *, by: str = "maintainer") -> None:
+        """A maintainer closes a pull request (or issue) without merging."""
+        self._call("close_pull", repo=repo, number=number, by=by)
+
+    def comment(self, repo: str, number: int, body: str, *, by: str = "maintainer") -> int:
+        """A person comments on an issue or pull request; the comment id."""
+        return self._call("comment", repo=repo, number=number, body=body, by=by)
+
+
+def _openapi_paths() -> dict[str, Any]:
+    """The OpenAPI subset's ``paths`` (for checking operation names early)."""
+    global _OPENAPI_PATHS
+    if _OPENAPI_PATHS is None:
+        spec = (
+            Path(__file__).resolve().parents[3] / "shared" / "github" / "rest-openapi-subset.json"
+        )
+        _OPENAPI_PATHS = json.loads(spec.read_text(encoding="utf-8"))["paths"]
+    return _OPENAPI_PATHS
+
+
+_OPENAPI_PATHS: dict[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------- other services
@@ -735,6 +908,8 @@ class World:
     push: Callable[[dict[str, Any]], None] | None = None
     fetch_log: Callable[[], list[dict[str, Any]]] | None = None
     fetch_violations: Callable[[], list[str]] | None = None
+    github_call: Callable[[str, dict[str, Any]], Any] | None = None
+    """Runs a fake-GitHub action/inspection in the proxy (``github_admin.py``)."""
     env: dict[str, str] = field(default_factory=dict)
     """Environment for a CLI subprocess: proxy, CA bundle, no real GitHub token."""
     ca_path: str | None = None

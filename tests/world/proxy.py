@@ -152,6 +152,14 @@ class WorldProxy:
         resp.raise_for_status()
         return list(resp.json())
 
+    def github_call(self, action: str, args: dict[str, Any]) -> Any:
+        """Run a fake-GitHub scenario action or inspection (see ``github_admin.py``)."""
+        resp = self._control("POST", "/github", json={"action": action, "args": args})
+        data = resp.json()
+        if resp.status_code != 200:
+            raise ValueError(data.get("error", resp.text))
+        return data["result"]
+
     def env(self, base: dict[str, str] | None = None) -> dict[str, str]:
         """Environment for a client process: proxy + CA, no real tokens."""
         env = dict(os.environ if base is None else base)
