@@ -178,13 +178,40 @@ class ScheduleConfig:
     timezone: str = "UTC"
 
 
+def _valid_author(value: str) -> str | None:
+    if not value or re.fullmatch(r"[^<>\n]+ <[^<>@\s]+@[^<>\s]+>", value):
+        return None
+    return f"expected 'Name <email>' or empty (the token's user), got {value!r}"
+
+
+def _valid_branch(value: str) -> str | None:
+    bad = (not value or value.startswith(("/", "-")) or value.endswith(("/", ".", ".lock"))
+           or ".." in value or "//" in value or "@{" in value
+           or re.search(r"[\x00-\x20~^:?*\[\\\x7f]", value))
+    return f"not a usable git branch name: {value!r}" if bad else None
+
+
 @dataclass(frozen=True)
 class PrConfig:
     """The pull request listwatch opens or updates."""
 
-    branch: str = "listwatch/updates"
+    branch: str = _check(_valid_branch, default="listwatch/updates")
     labels: tuple[str, ...] = ("listwatch",)
     title: str = "listwatch: keep the list up to date"
+    draft: bool = False
+    assignees: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    author: str = _check(_valid_author, default="")
+    write_interval: float = _check(_at_least(0), default=1.0)
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    """The issue that lists what listwatch cannot fix by itself (one per target)."""
+
+    enabled: bool = True
+    title: str = "Link health"
+    label: str = "listwatch"
 
 
 @dataclass(frozen=True)
@@ -251,6 +278,7 @@ class Config:
     state: StateConfig = StateConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     pr: PrConfig = PrConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     sources: SourcesConfig = SourcesConfig()
     normalise: NormaliseConfig = NormaliseConfig()
     stars: StarsConfig = StarsConfig()

@@ -31,10 +31,23 @@ from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, Repo
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.filters import is_relative
 from listwatch.proposals import ProposalInputs, propose
+from listwatch.publish.dashboard import draft_dashboard
 from listwatch.publish.diff import unified_diff
-from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
+from listwatch.publish.github_api import GitHubAPI
+from listwatch.publish.model import (
+    EntryFacts,
+    FileChange,
+    LinkResult,
+    Outcome,
+    Published,
+    PullRequestDraft,
+    Report,
+    TargetChanges,
+)
+from listwatch.publish.publisher import Observation, observe, publish, record_declines
 from listwatch.publish.pull_request import draft_pull_request
 from listwatch.publish.report import summary_json
+from listwatch.publish.suggestions import Suggestion, suggestions
 from listwatch.sources.arxiv import fetch_papers
 from listwatch.sources.github import fetch_repos
 from listwatch.sources.preprints import find_publications
@@ -120,11 +133,24 @@ class Findings:
 
 @dataclass(frozen=True)
 class Changes:
-    """What a run would change: proposals, the diff, the pull request."""
+    """What a run would change, per target: files, proposals, suggestions, the draft."""
 
-    proposals: tuple[Proposal, ...] = ()
-    diff: str = ""
-    pull_request: PullRequestDraft | None = None
+    targets: tuple[TargetChanges, ...] = ()
+    suggestions: Mapping[str, tuple[Suggestion, ...]] = field(default_factory=dict)
+
+    @property
+    def proposals(self) -> tuple[Proposal, ...]:
+        return tuple(p for target in self.targets for p in target.proposals)
+
+    @property
+    def diff(self) -> str:
+        return "".join(unified_diff(f.path, f.old, f.new)
+                       for target in self.targets for f in target.files)
+
+    @property
+    def pull_request(self) -> PullRequestDraft | None:
+        """The first target's draft (the only one in the common one-list case)."""
+        return next((t.pull_request for t in self.targets if t.pull_request), None)
 
 
 def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Config:
@@ -139,28 +165,90 @@ def resolve_config(config_path: Path | None, *, paths: Sequence[str] = ()) -> Co
 
 def run(options: JobOptions) -> Report:
     """One `check` or `run`, recorded in the state store; returns what it found."""
-    if options.mode == "run" and not options.dry_run:
-        raise InputError(
-            "publishing pull requests is not available in this version; "
-            "run `listwatch run --dry-run` to see the diff and the pull request it would open"
-        )
     config = resolve_config(options.config_path, paths=options.paths)
+    publishing = options.mode == "run"
+    token = github_token(os.environ)
+    if publishing and not options.dry_run and token is None:
+        raise InputError("publishing needs a GitHub token with contents, pull-requests and "
+                         "issues write: set GITHUB_TOKEN or GH_TOKEN, or use --dry-run")
     started = _now()
     with Store.open(config.state.path) as store:
         run_id = store.begin_run(options.mode, started)
         findings = asyncio.run(_find(config, options, store=store, now=started, run_id=run_id))
         entry_facts = _entry_facts(findings)
-        changes = _changes(config, findings, entry_facts, declined=store.declined_ids(),
-                           now=started) if options.mode == "run" else Changes()
+        session = _session(config, token) if publishing and token else None
+        try:
+            seen = _observe(session, config, findings, store, started)
+            changes = _changes(config, findings, entry_facts, declined=store.declined_ids(),
+                               now=started) if publishing else Changes()
+            published, notes = _publish(session, seen, config, findings, changes,
+                                        dry_run=options.dry_run, now=started)
+        finally:
+            if session is not None:
+                session.close()
+        requests = dict(findings.requests)
+        if session is not None:
+            requests["github_publish"] = session.requests
         report = Report(
             mode=options.mode, started_at=started, finished_at=_now(),
             files=tuple(item.document.path for item in findings.parsed),
             links=_link_results(findings), entries=entry_facts,
             proposals=changes.proposals, diff=changes.diff, pull_request=changes.pull_request,
-            warnings=findings.warnings, requests=findings.requests,
+            warnings=(*findings.warnings, *notes), requests=tuple(sorted(requests.items())),
+            published=published,
         )
         store.finish_run(run_id, report.finished_at, json.dumps(summary_json(report)))
     return report
+
+
+def _session(config: Config, token: str) -> GitHubAPI:
+    return GitHubAPI(token=token, api_url=github_api_url(os.environ),
+                     user_agent=config.http.user_agent, timeout=config.http.timeout,
+                     write_interval=config.pr.write_interval, verify=net.requests_verify())
+
+
+def _observe(session: GitHubAPI | None, config: Config, findings: Findings, store: Store,
+             now: datetime) -> dict[str, tuple[Observation, Outcome | None]]:
+    """What GitHub shows for each target read from GitHub; pull requests closed without
+    merging are recorded as declines before anything is proposed."""
+    if session is None:
+        return {}
+    seen = {}
+    for source in findings.sources:
+        if source.commit is None:
+            continue
+        observation = observe(session, source.target.repo, config.pr.branch)
+        seen[source.target.repo] = (observation, record_declines(observation, store, now))
+    return seen
+
+
+def _publish(session: GitHubAPI | None, seen: Mapping[str, tuple[Observation, Outcome | None]],
+             config: Config, findings: Findings, changes: Changes, *, dry_run: bool,
+             now: datetime) -> tuple[tuple[Published, ...], tuple[str, ...]]:
+    """Publish (or, in a dry run, plan) each target's changes; notes for the report."""
+    if not changes.targets:
+        return (), ()
+    if session is None:
+        return (), ("dry run without a GitHub token: whether it would push to the list's "
+                    "repository or to a fork, and what it would do with an open pull request, "
+                    "needs GITHUB_TOKEN or GH_TOKEN",)
+    notes: list[str] = []
+    done = []
+    for target in changes.targets:
+        if target.repository not in seen:
+            notes.append(f"{target.repository}: read from a local checkout, so not published "
+                         "(remove `path` from its [[targets]] to publish from GitHub)")
+            continue
+        observation, declined = seen[target.repository]
+        dashboard = draft_dashboard(
+            observation.repository, _link_results(findings, target.repository),
+            findings.snapshots, title=config.dashboard.title, label=config.dashboard.label,
+            checked_at=now) if config.dashboard.enabled else None
+        done.append(publish(session, observation, target,
+                            suggestions=changes.suggestions.get(target.repository, ()),
+                            dashboard=dashboard, config=config, dry_run=dry_run,
+                            declined=declined, warn=notes.append))
+    return tuple(done), tuple(notes)
 
 
 async def _find(config: Config, options: JobOptions, *, store: Store, now: datetime,
@@ -305,11 +393,10 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
 
 def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts], *,
              declined: frozenset[str], now: datetime) -> Changes:
-    """Proposals per list source, applied to the documents, as one diff and one PR draft."""
+    """Proposals per target, applied to its documents, with its suggestions and draft."""
     publications = {k: v for k, v in findings.publications.items() if v is not None}
-    proposals: list[Proposal] = []
-    diffs: list[str] = []
-    base: str | None = None
+    targets: list[TargetChanges] = []
+    suggested: dict[str, tuple[Suggestion, ...]] = {}
     for source in findings.sources:
         items = [item for item in findings.parsed if item.source is source]
         if not items:
@@ -323,16 +410,25 @@ def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFact
             snapshots=findings.snapshots, repo_paths=source.repo_paths, declined=declined,
             now=now,
         ))
-        proposals.extend(found)
+        files: list[FileChange] = []
+        review: list[Suggestion] = []
         for item in items:
-            edits = [edit for p in found
-                     if p.file == item.document.path and (edit := p.edit) is not None]
+            document = item.document
+            mine = [p for p in found if p.file == document.path]
+            edits = [edit for p in mine if (edit := p.edit) is not None]
             if edits:
-                changed = apply_edits(item.document, edits)
-                diffs.append(unified_diff(item.document.path, item.document.text, changed))
-        base = base or source.ref
-    draft = draft_pull_request(config, proposals, entry_facts, base) if proposals else None
-    return Changes(proposals=tuple(proposals), diff="".join(diffs), pull_request=draft)
+                changed = apply_edits(document, edits)
+                files.append(FileChange(document.path, document.text, changed))
+                review.extend(suggestions(document.path, document.text, changed, edits,
+                                          [p for p in mine if p.edit is None]))
+        draft = draft_pull_request(
+            config, found, entry_facts, source.ref,
+            suggested=frozenset(s.proposal_id for s in review)) if found else None
+        targets.append(TargetChanges(
+            repository=source.target.repo, base=source.ref, commit=source.commit,
+            tree=source.tree, files=tuple(files), proposals=tuple(found), pull_request=draft))
+        suggested[source.target.repo] = tuple(review)
+    return Changes(targets=tuple(targets), suggestions=suggested)
 
 
 def _parse(sources: Iterable[ListSource]) -> tuple[Parsed, ...]:
@@ -358,10 +454,14 @@ def _entry_facts(findings: Findings) -> tuple[EntryFacts, ...]:
     return tuple(out)
 
 
-def _link_results(findings: Findings) -> tuple[LinkResult, ...]:
+def _link_results(findings: Findings, repository: str | None = None
+                  ) -> tuple[LinkResult, ...]:
+    """Every link with its verdict (of one target's lists, when ``repository`` is given)."""
     return tuple(
         LinkResult(link=link, verdict=findings.verdicts[link.resolved])
-        for item in findings.parsed for link in item.links if link.resolved in findings.verdicts
+        for item in findings.parsed
+        if repository is None or item.source.target.repo == repository
+        for link in item.links if link.resolved in findings.verdicts
     )
 
 

@@ -315,10 +315,16 @@ class Store:
         """Remember that ``proposal_id`` must not be proposed again."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO declined (proposal_id, reason, declined_at) "
+                "INSERT OR IGNORE INTO declined (proposal_id, reason, declined_at) "
                 "VALUES (?, ?, ?)",
                 (proposal_id, reason, _text(now or _now())),
             )
+
+    def forget_declined(self, proposal_ids: Iterable[str]) -> None:
+        """Forget earlier declines of ``proposal_ids`` (their change was merged after all)."""
+        ids = list(proposal_ids)
+        with self._transaction() as db:
+            db.executemany("DELETE FROM declined WHERE proposal_id = ?", [(i,) for i in ids])
 
     def declined_ids(self) -> frozenset[str]:
         """Every declined proposal id."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 PROPOSALS = "listwatch:proposals"
 DASHBOARD = "listwatch:dashboard"
 LEFT_ALONE = "listwatch:left-alone"
+SUGGESTION = "listwatch:suggestion"
 # A git trailer on every commit listwatch makes (with its committer identity, how a
 # run tells its own commits from a person's).
 COMMIT_TRAILER = "Generated-by: listwatch"
@@ -72,6 +73,20 @@ def left_alone_heads(bodies: Iterable[str]) -> frozenset[str]:
         for words in _words(body, LEFT_ALONE):
             heads.update(word for word in words if _SHA.match(word))
     return frozenset(heads)
+
+
+def suggestion_marker(proposal_id: str) -> str:
+    """The marker of a review comment that suggests ``proposal_id``."""
+    return _comment(SUGGESTION, [proposal_id])
+
+
+def suggestion_ids(bodies: Iterable[str]) -> frozenset[str]:
+    """The proposal ids already suggested in these review comments."""
+    found: set[str] = set()
+    for body in bodies:
+        for words in _words(body, SUGGESTION):
+            found.update(word for word in words if _ID.match(word))
+    return frozenset(found)
 
 
 def has_commit_trailer(message: str) -> bool:

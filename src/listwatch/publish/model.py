@@ -1,10 +1,11 @@
-"""What a run found, as plain values for the report renderers and the publisher."""
+"""What a run found and did, as plain values for the report renderers and the publisher."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
 
@@ -41,6 +42,64 @@ class PullRequestDraft:
 
 
 @dataclass(frozen=True)
+class FileChange:
+    """One list file as read (``old``) and as the edits leave it (``new``)."""
+
+    path: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TargetChanges:
+    """What one target repository would get: its edited files and its pull request.
+
+    ``base`` is the branch read, ``commit`` and ``tree`` its commit and tree SHAs
+    (None for a list read from a local checkout).
+    """
+
+    repository: str
+    base: str | None
+    commit: str | None
+    tree: str | None
+    files: tuple[FileChange, ...]
+    proposals: tuple[Proposal, ...]
+    pull_request: PullRequestDraft | None
+
+    @property
+    def local(self) -> bool:
+        return self.commit is None
+
+
+PublishAction = Literal["created", "updated", "unchanged", "closed", "declined", "left-alone",
+                        "none"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a pull request or the dashboard issue (``number`` None: none)."""
+
+    action: PublishAction
+    number: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing did (or, in a dry run, would do) for one target."""
+
+    target: str
+    repository: str
+    branch: str
+    push: Literal["target", "fork"]
+    commit: str | None
+    pull_request: Outcome
+    dashboard: Outcome
+    dry_run: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything `check` or `run` prints."""
 
@@ -55,6 +114,7 @@ class Report:
     pull_request: PullRequestDraft | None = None
     warnings: tuple[str, ...] = ()
     requests: tuple[tuple[str, int], ...] = ()
+    published: tuple[Published, ...] = ()
 
     @property
     def status_counts(self) -> Counter[str]:

@@ -79,10 +79,12 @@ def _stars_table(entries: Sequence[EntryFacts]) -> list[str]:
 
 
 def draft_pull_request(config: Config, proposals: Sequence[Proposal],
-                       entries: Sequence[EntryFacts], base: str | None) -> PullRequestDraft:
-    """Title and body for the proposals (the ones applied, and those left for review)."""
+                       entries: Sequence[EntryFacts], base: str | None,
+                       suggested: frozenset[str] = frozenset()) -> PullRequestDraft:
+    """Title and body for the proposals: the ones applied, those posted as review
+    suggestions (``suggested`` ids), and the rest left for review in the body."""
     applied = [p for p in proposals if p.edit is not None]
-    review = [p for p in proposals if p.edit is None]
+    review = [p for p in proposals if p.edit is None and p.id not in suggested]
     files = sorted({p.file for p in applied})
     lines = [
         f"This pull request updates {len(applied)} "
@@ -101,6 +103,10 @@ def draft_pull_request(config: Config, proposals: Sequence[Proposal],
             chosen = [p for p in review if p.kind == kind]
             if chosen:
                 lines.extend(_section(heading, chosen))
+    if suggested:
+        count = len(suggested)
+        lines.extend([f"{count} more {'change is' if count == 1 else 'changes are'} suggested "
+                      "on the diff as review comments: commit a suggestion to accept it.", ""])
     lines.extend(_stars_table(entries))
     lines.append("Close this pull request to decline its changes: listwatch remembers "
                  "declined changes and does not propose them again.")

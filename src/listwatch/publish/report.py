@@ -17,7 +17,7 @@ from listwatch.model import (
     RepoFacts,
     Verdict,
 )
-from listwatch.publish.model import EntryFacts, LinkResult, Report
+from listwatch.publish.model import EntryFacts, LinkResult, Outcome, Published, Report
 from listwatch.text import markdown_code, markdown_escape, one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
@@ -223,7 +223,45 @@ def report_json(report: Report) -> dict[str, Any]:
                 "url": report.pull_request.url,
                 "action": report.pull_request.action,
             }
+        payload["published"] = [_published_json(item) for item in report.published]
     return payload
+
+
+def _outcome_json(outcome: Outcome) -> dict[str, Any] | None:
+    if outcome.action == "none":
+        return None
+    return {"number": outcome.number, "url": outcome.url, "action": outcome.action}
+
+
+def _published_json(item: Published) -> dict[str, Any]:
+    return {
+        "target": item.target,
+        "repository": item.repository,
+        "branch": item.branch,
+        "push": item.push,
+        "commit": item.commit,
+        "dry_run": item.dry_run,
+        "pull_request": _outcome_json(item.pull_request),
+        "dashboard": _outcome_json(item.dashboard),
+        "notes": list(item.notes),
+    }
+
+
+def _published_text(item: Published) -> list[str]:
+    """What publishing did for one target, a line each (in a dry run: would do)."""
+    where = item.target if item.push == "target" else f"a fork of {item.target} ({item.repository})"
+    verb = "would push" if item.dry_run else "pushed"
+    lines = [f"{item.target}: {verb} to {where}, branch {item.branch}"
+             + (f" at {item.commit[:12]}" if item.commit and not item.dry_run else "")]
+    for name, outcome in (("pull request", item.pull_request), ("dashboard", item.dashboard)):
+        if outcome.action == "none":
+            continue
+        action = f"would be {outcome.action}" if item.dry_run else outcome.action
+        ref = f" #{outcome.number}" if outcome.number else ""
+        url = f" {outcome.url}" if outcome.url else ""
+        lines.append(f"  {name}{ref}: {action}{url}")
+    lines.extend(f"  note: {note}" for note in item.notes)
+    return lines
 
 
 def _problem_rows(report: Report) -> list[LinkResult]:
@@ -286,12 +324,15 @@ def _run_text(report: Report) -> list[str]:
                      f"{one_line(proposal.reason, 200)}{mark}")
     if report.diff:
         lines.extend(["", report.diff.rstrip("\n")])
-    if report.pull_request:
+    dry = not report.published or any(item.dry_run for item in report.published)
+    if report.pull_request and dry:
         pr = report.pull_request
-        heading = "pull request" if pr.action != "dry-run" else "pull request (dry run: not opened)"
-        lines.extend(["", f"--- {heading}: {pr.title}", pr.body.rstrip("\n")])
-        if pr.url:
-            lines.append(f"--- {pr.action}: {pr.url}")
+        lines.extend(["", f"--- pull request (dry run: not opened): {pr.title}",
+                      pr.body.rstrip("\n")])
+    if report.published:
+        lines.append("")
+        for item in report.published:
+            lines.extend(_published_text(item))
     return lines
 
 

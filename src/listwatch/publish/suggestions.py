@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from listwatch.model import Edit, Proposal
+from listwatch.publish.markers import suggestion_marker
 from listwatch.text import markdown_escape
 
 # GitHub shows three lines of context around each change; those are in the diff too.
@@ -118,5 +119,6 @@ def _body(proposal: Proposal, text: str) -> str:
     if evidence:
         lines.append(f"Evidence: {evidence}")
     lines.extend(["", f"{fence}suggestion", text, fence, "",
-                  "Commit the suggestion to accept it; resolve the thread to decline."])
+                  "Commit the suggestion to accept it; resolve the thread to decline.",
+                  suggestion_marker(proposal.id)])
     return "\n".join(lines)
