@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
@@ -30,10 +28,11 @@ from listwatch.proposals import ProposalInputs, propose
 from listwatch.publish.diff import unified_diff
 from listwatch.publish.model import EntryFacts, LinkResult, PullRequestDraft, Report
 from listwatch.publish.pull_request import draft_pull_request
-from listwatch.sources.arxiv import fetch_papers
-from listwatch.sources.github import fetch_repos
+from listwatch.sources.arxiv import ArxivPapers
+from listwatch.sources.github import GitHubRepos
+from listwatch.sources.interface import SourceContext
 from listwatch.sources.preprints import find_publications
-from listwatch.sources.wayback import find_snapshots
+from listwatch.sources.wayback import WaybackSnapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_paths, read_targets
 
@@ -142,7 +141,7 @@ class _Progress:
 
 
 async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store,
-                  client: httpx.AsyncClient, now: datetime, use_cache: bool,
+                  network: net.Network, now: datetime, use_cache: bool,
                   interactive: bool, run_id: int, snapshots: bool) -> Findings:
     """Facts first (they let the probe verify GitHub and arXiv links without scraping),
     then the probe and the publication search side by side."""
@@ -152,16 +151,17 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     environ = os.environ
     all_links = [link for item in parsed for link in item.links]
     entries = [entry for item in parsed for entry in item.entries]
+    context = SourceContext(network=network, cache=store, now=now,
+                            max_age_s=config.sources.cache_max_age_seconds)
 
     # Every repository an entry names comes from one of these links.
     repo_names = {repo.full_name for link in all_links if (repo := github_repo(link.resolved))}
     repos: Mapping[str, RepoFacts] = {}
     if config.sources.github and repo_names:
-        report = await fetch_repos(
-            sorted(repo_names), client=client, token=github_token(environ),
-            api_url=github_api_url(environ), store=store, now=now,
-            max_age_s=config.sources.cache_max_age_seconds, user_agent=config.http.user_agent,
-            timeout=config.http.timeout)
+        report = await GitHubRepos(
+            context, token=github_token(environ), api_url=github_api_url(environ),
+            user_agent=config.http.user_agent, timeout=config.http.timeout,
+        ).fetch(sorted(repo_names))
         repos, requests["github"] = report.facts, report.requests
         warnings.extend(report.warnings)
 
@@ -172,8 +172,7 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     papers: Mapping[str, PaperFacts] = {}
     missing: frozenset[str] = frozenset()
     if config.sources.arxiv and arxiv_ids:
-        paper_report = await fetch_papers(sorted(arxiv_ids), store=store, now=now,
-                                          max_age_s=config.sources.cache_max_age_seconds)
+        paper_report = await ArxivPapers(context).fetch(sorted(arxiv_ids))
         papers, missing = paper_report.facts, frozenset(paper_report.unknown)
         requests["arxiv"] = paper_report.requests
         warnings.extend(paper_report.warnings)
@@ -181,11 +180,11 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
     vocabulary = sorted({e.venue for e in entries if e.venue and not e.is_preprint})
     publication_task = asyncio.create_task(
-        find_publications(preprints, papers, client=client, store=store, now=now,
-                          config=config, vocabulary=vocabulary)
+        find_publications(preprints, papers, context=context, config=config,
+                          vocabulary=vocabulary)
     ) if preprints else None
 
-    verdicts = await _probe(config, parsed, store=store, client=client, now=now,
+    verdicts = await _probe(config, parsed, store=store, network=network, now=now,
                             use_cache=use_cache, interactive=interactive, run_id=run_id,
                             repos=repos, papers=papers, missing=missing)
     publications: Mapping[str, Publication | None] = {}
@@ -199,9 +198,8 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
     dead = sorted(url for url, v in verdicts.items()
                   if v.status == "broken" and url.startswith(("http://", "https://")))
     if snapshots and dead:
-        wayback = await find_snapshots(dead, client=client, store=store, now=now,
-                                       max_age_s=config.sources.cache_max_age_seconds)
-        archived, requests["wayback"] = wayback.snapshots, wayback.requests
+        wayback = await WaybackSnapshots(context).fetch(dead)
+        archived, requests["wayback"] = wayback.facts, wayback.requests
         warnings.extend(wayback.warnings)
     return Findings(parsed=parsed, verdicts=verdicts, repos=repos, papers=papers,
                     publications=publications, snapshots=archived,
@@ -210,7 +208,7 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
 
 
 async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
-                 client: httpx.AsyncClient, now: datetime, use_cache: bool, interactive: bool,
+                 network: net.Network, now: datetime, use_cache: bool, interactive: bool,
                  run_id: int, repos: Mapping[str, RepoFacts], papers: Mapping[str, PaperFacts],
                  missing: frozenset[str]) -> dict[str, Verdict]:
     """Probe every link once, then judge flakiness.
@@ -234,12 +232,12 @@ async def _probe(config: Config, parsed: Sequence[Parsed], *, store: Store,
     progress = _Progress(interactive)
     on_result = progress.start(len(all_urls))
     try:
-        raw = await probe_urls(sorted(web), config=config, client=client, context=context,
+        raw = await probe_urls(sorted(web), config=config, network=network, context=context,
                                on_result=on_result)
         for source, urls in relative.values():
             local = dataclasses.replace(context, repo_paths=source.repo_paths,
                                         read_repo_file=_file_reader(source))
-            raw.update(await probe_urls(sorted(urls), config=config, client=client,
+            raw.update(await probe_urls(sorted(urls), config=config, network=network,
                                         context=local, on_result=on_result))
     finally:
         progress.stop()
@@ -296,6 +294,7 @@ async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, st
     if problem:
         raise ServiceError(f"{problem}; nothing was checked")
     async with net.async_client(config.http) as client:
+        network = net.Network.for_run(config, client)
         if sources_or_paths:
             found, problems = await asyncio.to_thread(read_paths, sources_or_paths)
             if not found:
@@ -303,8 +302,8 @@ async def _collect(config: Config, sources_or_paths: Sequence[str] | None, *, st
             sources = tuple(dataclasses.replace(s, problems=tuple(problems)) if i == 0 else s
                             for i, s in enumerate(found))
         else:
-            sources = await read_targets(config.targets, client=client, environ=os.environ)
-        findings = await _gather(config, sources, store=store, client=client, now=now,
+            sources = await read_targets(config.targets, network=network, environ=os.environ)
+        findings = await _gather(config, sources, store=store, network=network, now=now,
                                  use_cache=use_cache, interactive=interactive, run_id=run_id,
                                  snapshots=snapshots)
     return sources, findings
