@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from listwatch import net
 from listwatch.config import Config
-from listwatch.model import Verdict
+from listwatch.model import Status, Verdict
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
@@ -54,7 +54,7 @@ class Engine:
         self.fetcher = Fetcher(config=config, network=network, hosts=self.hosts,
                                guard=self.guard, proxy=proxy)
         self._http: dict[str, asyncio.Task[Verdict]] = {}
-        self._doi: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+        self._doi: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
@@ -137,7 +137,7 @@ class Engine:
         return Verdict(url=url, status=status, via="doi", detail=detail,
                        evidence=(doi.handle_api_url(carried),))
 
-    async def _ask_doi(self, carried: str) -> tuple[str, str] | None:
+    async def _ask_doi(self, carried: str) -> tuple[Status, str] | None:
         try:
             answer = await self.fetcher.get(doi.handle_api_url(carried))
         except Stop:

@@ -16,7 +16,7 @@ from tenacity import (
 )
 
 from listwatch.config import Config
-from listwatch.model import Hop, Verdict
+from listwatch.model import Hop, Status, Verdict
 from listwatch.net import Network, clock
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import (
@@ -57,7 +57,7 @@ class Answer:
 class Stop(Exception):
     """Checking this URL ends here with ``status`` and ``detail``."""
 
-    def __init__(self, status: str, detail: str, http_status: int | None = None,
+    def __init__(self, status: Status, detail: str, http_status: int | None = None,
                  retry: bool = False, via: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
@@ -189,7 +189,7 @@ class Fetcher:
                     wait_for = policy.waits_for(answer.status, answer.headers, api=False)
                     if wait_for is not None:
                         if wait_for > policy.retry_after_max:
-                            status = "blocked" if answer.status == 429 else "error"
+                            status: Status = "blocked" if answer.status == 429 else "error"
                             raise Stop(status,
                                        f"{reason(answer.status)}: {policy.too_long(wait_for)}",
                                        answer.status)
@@ -267,7 +267,7 @@ class Fetcher:
         health = self.hosts.state(urlsplit(url).hostname or "")
         return "GET" if health.head_unreliable else "HEAD"
 
-    def _verdict(self, url: str, final: str, chain: list[Hop], status: str, detail: str,
+    def _verdict(self, url: str, final: str, chain: list[Hop], status: Status, detail: str,
                  http_status: int | None, method: str) -> Verdict:
         hops = tuple(chain)
         if hops and status == "ok":

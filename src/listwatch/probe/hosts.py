@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from listwatch.model import Status
+
 
 @dataclass
 class HostHealth:
@@ -16,7 +18,7 @@ class HostHealth:
     name: str
     failures: int = 0
     last_failure: str = ""
-    down: tuple[str, str] | None = None  # (status, detail) once the host is given up
+    down: tuple[Status, str] | None = None  # (status, detail) once the host is given up
     head_unreliable: bool = False
 
 
@@ -41,7 +43,7 @@ class HostBook:
     def succeeded(self, host: str) -> None:
         self.state(host).failures = 0
 
-    def failed(self, host: str, status: str, detail: str) -> None:
+    def failed(self, host: str, status: Status, detail: str) -> None:
         """Count a failed attempt; give the host up after ``failure_limit`` in a row."""
         state = self.state(host)
         state.failures += 1
@@ -53,7 +55,7 @@ class HostBook:
                 f"(last: {detail})",
             )
 
-    def give_up(self, host: str, status: str, detail: str) -> None:
+    def give_up(self, host: str, status: Status, detail: str) -> None:
         """Give ``host`` up now (a failure that is the same for every URL on it)."""
         state = self.state(host)
         if state.down is None:

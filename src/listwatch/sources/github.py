@@ -241,11 +241,11 @@ class GitHubRepos(Source[RepoFacts]):
                                     "this run")
                 return []
             data = payload.get("data") if isinstance(payload, dict) else None
-            limit = (data or {}).get("rateLimit")
+            limit = data.get("rateLimit") if isinstance(data, dict) else None
             if isinstance(limit, dict):
-                remaining = (limit.get("remaining") if isinstance(limit.get("remaining"), int)
-                             else None)
-                cost = limit.get("cost") if isinstance(limit.get("cost"), int) else cost
+                left_now, cost_now = limit.get("remaining"), limit.get("cost")
+                remaining = left_now if isinstance(left_now, int) else None
+                cost = cost_now if isinstance(cost_now, int) else cost
         return []
 
     async def _rest(self, todo: list[str], wanted: Mapping[str, str],
@@ -337,7 +337,8 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
         return True
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    found = payload.get("data")
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
     errors: dict[str, dict[str, Any]] = {}
     general: list[str] = []
     for error in payload.get("errors") or []:

@@ -68,15 +68,20 @@ def api_key(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_record(arxiv_id: str, item: Any) -> S2Record | None:
     """One element of the batch answer; None for ``null``; ValueError if malformed."""
     if item is None:
         return None
     if not isinstance(item, dict):
         raise ValueError("an element is not an object")
-    ext = item.get("externalIds") if isinstance(item.get("externalIds"), dict) else {}
-    pv = item.get("publicationVenue") if isinstance(item.get("publicationVenue"), dict) else {}
-    journal = item.get("journal") if isinstance(item.get("journal"), dict) else {}
+    ext = _object(item.get("externalIds"))
+    pv = _object(item.get("publicationVenue"))
+    journal = _object(item.get("journal"))
     names = [pv.get("name"), *(pv.get("alternate_names") or [])]
     authors = tuple(
         a["name"] for a in item.get("authors") or []
