@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -29,7 +30,7 @@ class Network:
     @classmethod
     def of(cls, client: httpx.AsyncClient, *, policy: RetryPolicy | None = None,
            default: HostRule | None = None,
-           rules: dict[str, HostRule] | None = None) -> Network:
+           rules: Mapping[str, HostRule] | None = None) -> Network:
         """A network around ``client``; defaults where not given (handy in tests)."""
         limiter = HostLimiter(default or HostRule(interval=0.25, concurrency=4),
                               POLITENESS if rules is None else rules)
