@@ -1,7 +1,9 @@
 """The command line: links, check, run, schedule, init.
 
 Every user mistake ends as one line on stderr (``listwatch: error: …``) and exit
-code 2; nothing here prints a traceback for bad input.
+code 2 (3 when a service failed); nothing here prints a traceback for bad input.
+A broken internal invariant ends as ``listwatch: internal error: …; please report
+it`` and exit code 70.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from listwatch import __version__
-from listwatch.errors import ListwatchError
+from listwatch.errors import InternalError, ListwatchError
 from listwatch.text import one_line
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def friendly_errors(func: F) -> F:
-    """Turn ListwatchError into one line and its exit code; Ctrl-C into exit 130."""
+    """Turn ListwatchError into one line and its exit code, InternalError into exit 70;
+    Ctrl-C into exit 130."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -45,6 +48,10 @@ def friendly_errors(func: F) -> F:
             return func(*args, **kwargs)
         except ListwatchError as exc:
             fail(str(exc), exc.exit_code)
+        except InternalError as exc:
+            click.echo(f"listwatch: internal error: {one_line(str(exc), limit=2000)}; "
+                       "please report it", err=True)
+            sys.exit(InternalError.exit_code)
         except KeyboardInterrupt:
             click.echo("listwatch: interrupted", err=True)
             sys.exit(130)

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol
 
-import httpx
-
 from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
@@ -28,6 +26,7 @@ from listwatch.errors import InputError, ServiceError
 from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
 from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
+from listwatch.net.services import GITHUB_PUBLISH
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.filters import is_relative
 from listwatch.proposals import ProposalInputs, propose
@@ -48,10 +47,11 @@ from listwatch.publish.publisher import Observation, observe, publish, record_de
 from listwatch.publish.pull_request import draft_pull_request
 from listwatch.publish.report import summary_json
 from listwatch.publish.suggestions import Suggestion, suggestions
-from listwatch.sources.arxiv import fetch_papers
-from listwatch.sources.github import fetch_repos
+from listwatch.sources.arxiv import ArxivPapers
+from listwatch.sources.github import GitHubRepos
+from listwatch.sources.interface import SourceContext
 from listwatch.sources.preprints import find_publications
-from listwatch.sources.wayback import find_snapshots
+from listwatch.sources.wayback import WaybackSnapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_paths, read_targets
 
@@ -86,10 +86,11 @@ class JobOptions:
 
 @dataclass(frozen=True)
 class RunContext:
-    """What every stage of one run shares: config, client, store, clock, run id."""
+    """What every stage of one run shares: config, the network (client, host limits,
+    retry policy, request log), store, clock, run id."""
 
     config: Config
-    client: httpx.AsyncClient = field(repr=False)
+    network: net.Network = field(repr=False)
     store: Store = field(repr=False)
     now: datetime
     run_id: int
@@ -174,41 +175,75 @@ def run(options: JobOptions) -> Report:
     started = _now()
     with Store.open(config.state.path) as store:
         run_id = store.begin_run(options.mode, started)
-        findings = asyncio.run(_find(config, options, store=store, now=started, run_id=run_id))
-        entry_facts = _entry_facts(findings)
-        session = _session(config, token) if publishing and token else None
-        try:
-            seen = _observe(session, config, findings, store, started)
-            changes = _changes(config, findings, entry_facts, declined=store.declined_ids(),
-                               now=started) if publishing else Changes()
-            published, notes = _publish(session, seen, config, findings, changes,
-                                        dry_run=options.dry_run, now=started)
-        finally:
-            if session is not None:
-                session.close()
-        requests = dict(findings.requests)
-        if session is not None:
-            requests["github_publish"] = session.requests
+        done = asyncio.run(_job(config, options, store=store, now=started, run_id=run_id,
+                                token=token))
+        findings = done.findings
         report = Report(
             mode=options.mode, started_at=started, finished_at=_now(),
             files=tuple(item.document.path for item in findings.parsed),
-            links=_link_results(findings), entries=entry_facts,
-            proposals=changes.proposals, diff=changes.diff, pull_request=changes.pull_request,
-            warnings=(*findings.warnings, *notes), requests=tuple(sorted(requests.items())),
-            published=published,
+            links=_link_results(findings), entries=done.entry_facts,
+            proposals=done.changes.proposals, diff=done.changes.diff,
+            pull_request=done.changes.pull_request, warnings=(*findings.warnings, *done.notes),
+            requests=done.requests, published=done.published,
         )
         store.finish_run(run_id, report.finished_at, json.dumps(summary_json(report)))
     return report
 
 
-def _session(config: Config, token: str) -> GitHubAPI:
-    return GitHubAPI(token=token, api_url=github_api_url(os.environ),
+@dataclass(frozen=True)
+class _Done:
+    """What one job found, changed and published (the report is made from it)."""
+
+    findings: Findings = field(repr=False)
+    entry_facts: tuple[EntryFacts, ...] = field(repr=False)
+    changes: Changes = field(default_factory=Changes, repr=False)
+    published: tuple[Published, ...] = ()
+    notes: tuple[str, ...] = ()
+    requests: tuple[tuple[str, int], ...] = ()
+
+
+async def _job(config: Config, options: JobOptions, *, store: Store, now: datetime,
+               run_id: int, token: str | None) -> _Done:
+    """Read the lists, gather facts and verdicts, then (for `run`) propose and publish,
+    all through one network: one client, one set of host limits, one request log."""
+    problem = await asyncio.to_thread(net.proxy_problem)
+    if problem:
+        raise ServiceError(f"{problem}; nothing was checked")
+    async with net.async_client(config.http) as client:
+        context = RunContext(config=config, network=net.Network.for_run(config, client),
+                             store=store, now=now, run_id=run_id, use_cache=options.use_cache,
+                             environ=os.environ, progress=options.progress)
+        sources = await _read(context, options.paths)
+        findings = await _gather(context, sources, snapshots=options.mode == "run")
+        entry_facts = _entry_facts(findings)
+        if options.mode != "run":
+            return _Done(findings, entry_facts, requests=findings.requests)
+        session = _session(context, token) if token else None
+        try:
+            seen = await _observe(session, context, findings)
+            changes = _changes(config, findings, entry_facts, declined=store.declined_ids(),
+                               now=now)
+            published, notes = await _publish(session, seen, context, findings, changes,
+                                              dry_run=options.dry_run)
+        finally:
+            if session is not None:
+                session.close()
+    requests = dict(findings.requests)
+    if session is not None:
+        requests[GITHUB_PUBLISH.key] = context.network.requests.count(GITHUB_PUBLISH.key)
+    return _Done(findings, entry_facts, changes, published, notes,
+                 tuple(sorted(requests.items())))
+
+
+def _session(context: RunContext, token: str) -> GitHubAPI:
+    config = context.config
+    return GitHubAPI(context.network, token=token, api_url=github_api_url(context.environ),
                      user_agent=config.http.user_agent, timeout=config.http.timeout,
-                     write_interval=config.pr.write_interval, verify=net.requests_verify())
+                     write_interval=config.pr.write_interval)
 
 
-def _observe(session: GitHubAPI | None, config: Config, findings: Findings, store: Store,
-             now: datetime) -> dict[str, tuple[Observation, Outcome | None]]:
+async def _observe(session: GitHubAPI | None, context: RunContext, findings: Findings
+                   ) -> dict[str, tuple[Observation, Outcome | None]]:
     """What GitHub shows for each target read from GitHub; pull requests closed without
     merging are recorded as declines before anything is proposed."""
     if session is None:
@@ -217,15 +252,18 @@ def _observe(session: GitHubAPI | None, config: Config, findings: Findings, stor
     for source in findings.sources:
         if source.commit is None:
             continue
-        observation = observe(session, source.target.repo, config.pr.branch)
-        seen[source.target.repo] = (observation, record_declines(observation, store, now))
+        observation = await observe(session, source.target.repo, context.config.pr.branch)
+        declined = record_declines(observation, context.store, context.now)
+        seen[source.target.repo] = (observation, declined)
     return seen
 
 
-def _publish(session: GitHubAPI | None, seen: Mapping[str, tuple[Observation, Outcome | None]],
-             config: Config, findings: Findings, changes: Changes, *, dry_run: bool,
-             now: datetime) -> tuple[tuple[Published, ...], tuple[str, ...]]:
+async def _publish(session: GitHubAPI | None,
+                   seen: Mapping[str, tuple[Observation, Outcome | None]], context: RunContext,
+                   findings: Findings, changes: Changes, *, dry_run: bool
+                   ) -> tuple[tuple[Published, ...], tuple[str, ...]]:
     """Publish (or, in a dry run, plan) each target's changes; notes for the report."""
+    config = context.config
     if not changes.targets:
         return (), ()
     if session is None:
@@ -243,32 +281,18 @@ def _publish(session: GitHubAPI | None, seen: Mapping[str, tuple[Observation, Ou
         dashboard = draft_dashboard(
             observation.repository, _link_results(findings, target.repository),
             findings.snapshots, title=config.dashboard.title, label=config.dashboard.label,
-            checked_at=now) if config.dashboard.enabled else None
-        done.append(publish(session, observation, target,
-                            suggestions=changes.suggestions.get(target.repository, ()),
-                            dashboard=dashboard, config=config, dry_run=dry_run,
-                            declined=declined, warn=notes.append))
+            checked_at=context.now) if config.dashboard.enabled else None
+        done.append(await publish(session, observation, target,
+                                  suggestions=changes.suggestions.get(target.repository, ()),
+                                  dashboard=dashboard, config=config, dry_run=dry_run,
+                                  declined=declined, warn=notes.append))
     return tuple(done), tuple(notes)
-
-
-async def _find(config: Config, options: JobOptions, *, store: Store, now: datetime,
-                run_id: int) -> Findings:
-    """Read the lists, then gather facts and verdicts through one shared client."""
-    problem = await asyncio.to_thread(net.proxy_problem)
-    if problem:
-        raise ServiceError(f"{problem}; nothing was checked")
-    async with net.async_client(config.http) as client:
-        context = RunContext(config=config, client=client, store=store, now=now,
-                             run_id=run_id, use_cache=options.use_cache, environ=os.environ,
-                             progress=options.progress)
-        sources = await _read(context, options.paths)
-        return await _gather(context, sources, snapshots=options.mode == "run")
 
 
 async def _read(context: RunContext, paths: Sequence[str]) -> tuple[ListSource, ...]:
     """The lists named on the command line, else the configured targets."""
     if not paths:
-        return await read_targets(context.config.targets, client=context.client,
+        return await read_targets(context.config.targets, network=context.network,
                                   environ=context.environ)
     found, problems = await asyncio.to_thread(read_paths, paths)
     if not found:
@@ -288,12 +312,15 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *,
     links = [link for item in parsed for link in item.links]
     entries = [entry for item in parsed for entry in item.entries]
 
-    facts = await _facts(context, links, entries, warnings, requests)
+    sources_context = SourceContext(network=context.network, cache=context.store,
+                                    now=context.now,
+                                    max_age_s=config.sources.cache_max_age_seconds)
+    facts = await _facts(context, sources_context, links, entries, warnings, requests)
     preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
     vocabulary = sorted({e.venue for e in entries if e.venue and not e.is_preprint})
     publication_task = asyncio.create_task(find_publications(
-        preprints, facts.papers, client=context.client, store=context.store, now=context.now,
-        config=config, vocabulary=vocabulary)) if preprints else None
+        preprints, facts.papers, context=sources_context, config=config,
+        vocabulary=vocabulary)) if preprints else None
 
     verdicts = await _probe(context, parsed, facts)
     publications: Mapping[str, Publication | None] = {}
@@ -307,10 +334,8 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *,
     dead = sorted(url for url, v in verdicts.items()
                   if v.status == "broken" and url.startswith(("http://", "https://")))
     if snapshots and dead:
-        wayback = await find_snapshots(dead, client=context.client, store=context.store,
-                                       now=context.now,
-                                       max_age_s=config.sources.cache_max_age_seconds)
-        archived, requests["wayback"] = wayback.snapshots, wayback.requests
+        wayback = await WaybackSnapshots(sources_context).fetch(dead)
+        archived, requests["wayback"] = wayback.facts, wayback.requests
         warnings.extend(wayback.warnings)
     return Findings(sources=tuple(sources), parsed=parsed, verdicts=verdicts, facts=facts,
                     publications=publications, snapshots=archived,
@@ -318,18 +343,18 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *,
                     requests=tuple(sorted(requests.items())))
 
 
-async def _facts(context: RunContext, links: Sequence[Link], entries: Sequence[Entry],
-                 warnings: list[str], requests: dict[str, int]) -> Facts:
+async def _facts(context: RunContext, sources: SourceContext, links: Sequence[Link],
+                 entries: Sequence[Entry], warnings: list[str], requests: dict[str, int]
+                 ) -> Facts:
     """GitHub facts for every linked repository, arXiv facts for every named paper."""
     config = context.config
     repo_names = {repo.full_name for link in links if (repo := github_repo(link.resolved))}
     repos: Mapping[str, RepoFacts] = {}
     if config.sources.github and repo_names:
-        report = await fetch_repos(
-            sorted(repo_names), client=context.client, token=github_token(context.environ),
-            api_url=github_api_url(context.environ), store=context.store, now=context.now,
-            max_age_s=config.sources.cache_max_age_seconds, user_agent=config.http.user_agent,
-            timeout=config.http.timeout)
+        report = await GitHubRepos(
+            sources, token=github_token(context.environ),
+            api_url=github_api_url(context.environ), user_agent=config.http.user_agent,
+            timeout=config.http.timeout).fetch(sorted(repo_names))
         repos, requests["github"] = report.facts, report.requests
         warnings.extend(report.warnings)
     arxiv_ids = {ref.id for link in links
@@ -338,8 +363,7 @@ async def _facts(context: RunContext, links: Sequence[Link], entries: Sequence[E
     arxiv_ids.update(entry.arxiv_id for entry in entries if entry.arxiv_id)
     if not (config.sources.arxiv and arxiv_ids):
         return Facts(repos=repos)
-    papers = await fetch_papers(sorted(arxiv_ids), store=context.store, now=context.now,
-                                max_age_s=config.sources.cache_max_age_seconds)
+    papers = await ArxivPapers(sources).fetch(sorted(arxiv_ids))
     requests["arxiv"] = papers.requests
     warnings.extend(papers.warnings)
     return Facts(repos=repos, papers=papers.facts, unknown_papers=frozenset(papers.unknown))
@@ -373,12 +397,12 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
         progress.start(len(all_urls))
         on_result = progress.advance
     try:
-        raw = await probe_urls(sorted(web), config=config, client=context.client,
+        raw = await probe_urls(sorted(web), config=config, network=context.network,
                                context=probe_context, on_result=on_result)
         for source, urls in relative.values():
             local = dataclasses.replace(probe_context, repo_paths=source.repo_paths,
                                         read_repo_file=source.read_file)
-            raw.update(await probe_urls(sorted(urls), config=config, client=context.client,
+            raw.update(await probe_urls(sorted(urls), config=config, network=context.network,
                                         context=local, on_result=on_result))
     finally:
         if on_result is not None and progress is not None:

@@ -16,17 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
+from listwatch import net
 from listwatch.config import Target
 from listwatch.credentials import PUBLIC_API_URL, github_api_url, github_token
-from listwatch.errors import ListwatchError, ServiceError
+from listwatch.errors import GitHubError, GitHubRateLimited, ListwatchError
 from listwatch.markdown import Document, read_document
+from listwatch.net.services import GITHUB_LIST
 from listwatch.paths import expand_arguments, matching, repository_files
-from listwatch.sources.http import ServiceDown, send
 
 RAW_HOST = "https://raw.githubusercontent.com"
-# Answers the reader handles itself; 5xx and 429 are retried by `send`.
+# Answers the reader handles itself; 5xx and 429 are retried by `net.send`.
 _API_ANSWERS = frozenset({200, 403, 404, 429})
 
 
@@ -108,8 +107,8 @@ def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
 class _GitHubReader:
     """The few REST calls needed to read a list from GitHub."""
 
-    def __init__(self, client: httpx.AsyncClient, api_url: str, token: str | None) -> None:
-        self.client = client
+    def __init__(self, network: net.Network, api_url: str, token: str | None) -> None:
+        self.network = network
         self.api_url = api_url.rstrip("/")
         self.headers = {"Accept": "application/vnd.github+json",
                         "X-GitHub-Api-Version": "2022-11-28"}
@@ -119,24 +118,27 @@ class _GitHubReader:
     async def get_json(self, path: str) -> object:
         url = f"{self.api_url}{path}"
         try:
-            response = await send(self.client, "GET", url, service="GitHub API",
-                                  headers=self.headers, ok_statuses=_API_ANSWERS,
-                                  retry_403_with_retry_after=True, follow_redirects=True)
-        except ServiceDown as exc:
-            raise ServiceError(f"cannot read the list: {exc}") from None
+            response = await net.send(self.network, GITHUB_LIST, "GET", url,
+                                      headers=self.headers, ok_statuses=_API_ANSWERS,
+                                      follow_redirects=True)
+        except GitHubError as exc:
+            raise type(exc)(f"cannot read the list: {exc}", status=exc.status) from None
         if response.status_code == 404:
-            raise ServiceError(f"GitHub: {path} not found (is the repository public, "
-                               "or does the token have access?)")
+            raise GitHubError(f"GitHub: {path} not found (is the repository public, "
+                              "or does the token have access?)", status=404)
         if response.headers.get("x-ratelimit-remaining") == "0":
-            raise ServiceError("GitHub API rate limit exhausted while reading the list; "
-                               "set GITHUB_TOKEN or wait until "
-                               f"{response.headers.get('x-ratelimit-reset', 'the reset')}")
+            raise GitHubRateLimited(
+                "GitHub API rate limit exhausted while reading the list; "
+                "set GITHUB_TOKEN or wait until "
+                f"{response.headers.get('x-ratelimit-reset', 'the reset')}",
+                status=response.status_code)
         if response.status_code != 200:
-            raise ServiceError(f"GitHub: {path} answered HTTP {response.status_code}")
+            raise GitHubError(f"GitHub: {path} answered HTTP {response.status_code}",
+                              status=response.status_code)
         try:
             return response.json()
         except ValueError:
-            raise ServiceError(f"GitHub: {path} answered malformed JSON") from None
+            raise GitHubError(f"GitHub: {path} answered malformed JSON") from None
 
     async def read(self, target: Target) -> ListSource:
         owner, name = target.repo.split("/", 1)
@@ -146,17 +148,17 @@ class _GitHubReader:
             info = await self.get_json(repo_path)
             ref = info.get("default_branch") if isinstance(info, dict) else None
             if not isinstance(ref, str):
-                raise ServiceError(f"GitHub: {target.repo} has no default branch")
+                raise GitHubError(f"GitHub: {target.repo} has no default branch")
         # The branch names the head commit and that commit's root tree. (The top-level
         # `sha` of `git/trees/{branch}` is the TREE's id, which raw.githubusercontent.com
         # does not serve files by.)
         branch = await self.get_json(f"{repo_path}/branches/{quote(ref, safe='')}")
         commit, tree_sha = _branch_head(branch)
         if commit is None or tree_sha is None:
-            raise ServiceError(f"GitHub: malformed branch {target.repo}@{ref}")
+            raise GitHubError(f"GitHub: malformed branch {target.repo}@{ref}")
         tree = await self.get_json(f"{repo_path}/git/trees/{tree_sha}?recursive=1")
         if not isinstance(tree, dict) or not isinstance(tree.get("tree"), list):
-            raise ServiceError(f"GitHub: malformed tree for {target.repo}@{ref}")
+            raise GitHubError(f"GitHub: malformed tree for {target.repo}@{ref}")
         blobs = {item["path"]: item.get("sha") for item in tree["tree"]
                  if isinstance(item, dict) and item.get("type") == "blob"
                  and isinstance(item.get("path"), str)}
@@ -185,9 +187,10 @@ class _GitHubReader:
         if self.api_url == PUBLIC_API_URL:
             url = f"{RAW_HOST}/{repo}/{quote(ref, safe='')}/{quote(path)}"
             try:
-                response = await send(self.client, "GET", url, service=RAW_HOST,
-                                      ok_statuses=frozenset({200, 404}), follow_redirects=True)
-            except ServiceDown as exc:
+                response = await net.send(self.network, GITHUB_LIST, "GET", url,
+                                          label=RAW_HOST, ok_statuses=frozenset({200, 404}),
+                                          follow_redirects=True)
+            except GitHubError as exc:
                 return _Problem(f"cannot download ({exc})")
             if response.status_code != 200:
                 return _Problem(f"download answered HTTP {response.status_code}")
@@ -221,10 +224,10 @@ class _Problem:
     message: str
 
 
-async def read_targets(targets: tuple[Target, ...], *, client: httpx.AsyncClient,
+async def read_targets(targets: tuple[Target, ...], *, network: net.Network,
                        environ: Mapping[str, str]) -> tuple[ListSource, ...]:
     """Read every target: local checkouts from disk, the others from GitHub."""
-    reader = _GitHubReader(client, github_api_url(environ), github_token(environ))
+    reader = _GitHubReader(network, github_api_url(environ), github_token(environ))
     results: list[ListSource] = []
     for target in targets:
         if target.path is not None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from listwatch.errors import ListwatchError
+from listwatch.errors import InternalError, ListwatchError
 from listwatch.markdown import Document, EditConflict, apply_edits, extract_entries, extract_links
 from listwatch.model import Edit, Span
 
@@ -38,7 +38,9 @@ def test_insertions_and_replacements_together() -> None:
 def test_conflicts_are_refused(edits: list[Edit]) -> None:
     with pytest.raises(EditConflict) as err:
         apply_edits(Document.from_text("abcdef", "a.md"), edits)
-    assert isinstance(err.value, ListwatchError)
+    # a conflict is a bug upstream (proposals), not a user error
+    assert isinstance(err.value, InternalError)
+    assert not isinstance(err.value, ListwatchError)
 
 
 # Generated Markdown --------------------------------------------------------

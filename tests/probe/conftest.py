@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from mockweb import World
 
-from listwatch.probe import retry
+from listwatch.net import clock
 
 
 @pytest.fixture
@@ -24,5 +24,5 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         recorded.append(seconds)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(retry, "sleep", fake)
+    monkeypatch.setattr(clock, "sleep", fake)
     return recorded

@@ -12,6 +12,7 @@ import httpx
 
 from listwatch.config import CheckConfig, Config, HttpConfig
 from listwatch.model import Verdict
+from listwatch.net import Network
 from listwatch.probe import ProbeContext, probe_urls
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -97,6 +98,7 @@ def run_probe(world: World, urls: Sequence[str], config: Config | None = None,
         async with httpx.AsyncClient(transport=httpx.MockTransport(world),
                                      follow_redirects=False,
                                      timeout=config.http.timeout) as client:
-            return await probe_urls(urls, config=config, client=client, context=ctx)
+            return await probe_urls(urls, config=config, network=Network.for_run(config, client),
+                                    context=ctx)
 
     return asyncio.run(main())

@@ -16,7 +16,6 @@ from listwatch.probe.addresses import AddressGuard, Unresolvable, private_reason
 from listwatch.probe.classify import challenge, classify_exception, reason
 from listwatch.probe.filters import is_relative, skip_reason
 from listwatch.probe.redirects import describe, is_permanent, resolve_location
-from listwatch.probe.retry import backoff
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -38,12 +37,6 @@ NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 )
 def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, NOW) == seconds
-
-
-def test_backoff_grows_with_jitter_and_is_capped() -> None:
-    for attempt in range(1, 12):
-        ceiling = min(30.0, 2 ** (attempt - 1))
-        assert ceiling / 2 <= backoff(attempt) <= ceiling
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ import pytest
 from listwatch import net
 from listwatch.config import CheckConfig, Config, HttpConfig
 from listwatch.model import Verdict
-from listwatch.probe import ProbeContext, probe_urls, retry
+from listwatch.net import clock
+from listwatch.probe import ProbeContext, probe_urls
 
 pytestmark = pytest.mark.e2e
 
@@ -37,14 +38,15 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         waits.append(seconds)
         await asyncio.sleep(min(seconds, 0.05))
 
-    monkeypatch.setattr(retry, "sleep", short)
+    monkeypatch.setattr(clock, "sleep", short)
     return waits
 
 
 def probe(urls: list[str], config: Config = CONFIG) -> dict[str, Verdict]:
     async def main() -> dict[str, Verdict]:
         async with net.async_client(config.http) as client:
-            return await probe_urls(urls, config=config, client=client,
+            return await probe_urls(urls, config=config,
+                                    network=net.Network.for_run(config, client),
                                     context=ProbeContext(now=NOW))
 
     return asyncio.run(main())

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
 import arxiv
+import httpx
 from arxiv import _feed
+from contexts import context
 
+from listwatch.net import HostRule
 from listwatch.sources import arxiv as arxiv_source
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -80,6 +83,19 @@ def test_bare_ids() -> None:
     assert arxiv_source.bare_id("not an id") is None
 
 
+def _papers(ids: list[str], factory, *, store=None, max_age_s: float = 3600,
+            interval: float = 0.0) -> arxiv_source.PaperReport:
+    """``ArxivPapers`` with export.arxiv.org spaced ``interval`` seconds."""
+
+    async def run() -> arxiv_source.PaperReport:
+        async with httpx.AsyncClient() as client:
+            ctx = context(client, cache=store, max_age_s=max_age_s,
+                          rules={"export.arxiv.org": HostRule(interval=interval)})
+            return await arxiv_source.ArxivPapers(ctx, client_factory=factory).fetch(ids)
+
+    return asyncio.run(run())
+
+
 class FakeClient(arxiv.Client):
     """Answers id_list pages from memory; records the ids and when each page was asked."""
 
@@ -102,8 +118,7 @@ def test_fetch_chunks_spacing_unknown_and_cache(tmp_path, monkeypatch) -> None:
            "2311.03285"]
     fake = FakeClient({"2311.03285", "2311.03286", "2311.03287"})
     with Store.open(tmp_path / "s.db") as store:
-        report = asyncio.run(arxiv_source.fetch_papers(
-            ids, store=store, now=NOW, max_age_s=3600, client_factory=lambda: fake, delay=0.3))
+        report = _papers(ids, lambda: fake, store=store, interval=0.3)
         assert [p[1] for p in fake.pages] == [["2311.03285", "2311.03286"],
                                               ["2311.03287", "2311.99999"]]
         assert fake.pages[1][0] - fake.pages[0][0] >= 0.3
@@ -111,8 +126,7 @@ def test_fetch_chunks_spacing_unknown_and_cache(tmp_path, monkeypatch) -> None:
         assert set(report.facts) == {"2311.03285", "2311.03286", "2311.03287"}
         assert report.unknown == ("2311.99999",)
         assert "2311.99999" in report.warnings[0]
-        again = asyncio.run(arxiv_source.fetch_papers(
-            ids, store=store, now=NOW, max_age_s=3600, client_factory=lambda: fake, delay=0.3))
+        again = _papers(ids, lambda: fake, store=store, interval=0.3)
         assert len(fake.pages) == 3  # only the unknown id is asked again
         assert again.facts["2311.03285"] == report.facts["2311.03285"]
 
@@ -122,7 +136,6 @@ def test_service_down_is_a_warning() -> None:
         def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
             raise arxiv.HTTPError(url, 3, 503)
 
-    report = asyncio.run(arxiv_source.fetch_papers(
-        ["2311.03285"], store=None, now=NOW, max_age_s=1,
-        client_factory=lambda: Down(delay_seconds=0), delay=0))
+    report = _papers(["2311.03285"], lambda: Down(delay_seconds=0), max_age_s=1)
     assert report.facts == {} and "HTTP 503" in report.warnings[0]
+    assert report.requests == 3  # retried by the run's policy, not by the package

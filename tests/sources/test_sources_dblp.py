@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from contexts import context
 from sources_samples import SLORA_AUTHORS, dblp_answer, dblp_hit
 
 from listwatch.sources import dblp
-from listwatch.sources.http import Pacer
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -102,8 +102,7 @@ def test_lookup_retries_429_with_retry_after_and_caches(tmp_path) -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
             return await dblp.lookup(
                 "S-LoRA: Serving Thousands of Concurrent LoRA Adapters", SLORA_AUTHORS,
-                client=client, store=store, now=NOW, max_age_s=3600, pacer=Pacer(0),
-                backoff=0)
+                context=context(client, cache=store))
 
     with Store.open(tmp_path / "s.db") as store:
         first = asyncio.run(run(store))
@@ -123,9 +122,8 @@ def test_lookup_malformed_and_down_are_warnings() -> None:
 
     async def run(handler) -> dblp.DblpLookup:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            return await dblp.lookup("A Title: Here", ["Ada Lovelace"], client=client,
-                                     store=None, now=NOW, max_age_s=1, pacer=Pacer(0),
-                                     backoff=0)
+            return await dblp.lookup("A Title: Here", ["Ada Lovelace"],
+                                     context=context(client, max_age_s=1))
 
     malformed = asyncio.run(run(bad))
     assert malformed.match is None and "malformed" in malformed.warnings[0]

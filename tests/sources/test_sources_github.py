@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from contexts import context
 
 from listwatch.credentials import github_api_url, github_token
 from listwatch.sources import github
@@ -100,9 +101,9 @@ def test_graphql_batches_and_per_alias_not_found(tmp_path) -> None:
     async def run(store: Store, now: datetime) -> github.RepoReport:
         transport = httpx.MockTransport(_graphql_handler(seen))
         async with httpx.AsyncClient(transport=transport) as client:
-            return await github.fetch_repos(names, client=client, token=TOKEN,
-                                            api_url="https://api.github.com", store=store,
-                                            now=now, max_age_s=3600)
+            return await github.GitHubRepos(
+                context(client, cache=store, now=now), token=TOKEN,
+                api_url="https://api.github.com").fetch(names)
 
     with Store.open(tmp_path / "s.db") as store:
         report = asyncio.run(run(store, NOW))
@@ -135,8 +136,8 @@ def test_graphql_stops_before_exhausting_rate_limit() -> None:
 
     async def run() -> github.RepoReport:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            return await github.fetch_repos([f"o/x{i}" for i in range(250)], client=client,
-                                            token=TOKEN, store=None, now=NOW, max_age_s=1)
+            return await github.GitHubRepos(context(client, max_age_s=1), token=TOKEN).fetch(
+                [f"o/x{i}" for i in range(250)])
 
     report = asyncio.run(run())
     assert len(seen) == 1 and len(report.facts) == 100
@@ -151,9 +152,9 @@ def test_graphql_bad_token_message_has_no_token() -> None:
 
     async def run() -> github.RepoReport:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            return await github.fetch_repos(["o/x"], client=client, token=TOKEN,
-                                            api_url="http://127.0.0.1:9", store=None, now=NOW,
-                                            max_age_s=1, timeout=1)
+            return await github.GitHubRepos(context(client, max_age_s=1), token=TOKEN,
+                                            api_url="http://127.0.0.1:9", timeout=1,
+                                            ).fetch(["o/x"])
 
     report = asyncio.run(run())
     assert "401" in report.warnings[0]
@@ -164,8 +165,8 @@ def test_graphql_bad_token_message_has_no_token() -> None:
 def test_invalid_names_are_warnings() -> None:
     async def run() -> github.RepoReport:
         async with httpx.AsyncClient(transport=httpx.MockTransport(lambda r: None)) as client:
-            return await github.fetch_repos(["not a repo"], client=client, token=TOKEN,
-                                            store=None, now=NOW, max_age_s=1)
+            return await github.GitHubRepos(context(client, max_age_s=1), token=TOKEN).fetch(
+                ["not a repo"])
 
     report = asyncio.run(run())
     assert report.requests == 0 and "not a repository name" in report.warnings[0]

@@ -115,6 +115,7 @@ def test_find_publications_skips_entries_already_tagged() -> None:
     from datetime import UTC, datetime
 
     import httpx
+    from contexts import context
 
     from listwatch.config import Config, SourcesConfig, Target
     from listwatch.sources.preprints import PublicationReport, find_publications
@@ -130,8 +131,8 @@ def test_find_publications_skips_entries_already_tagged() -> None:
     async def run() -> PublicationReport:
         async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
             return await find_publications(
-                [Entry("2311.03285", False), Entry(None, True)], {}, client=client, store=None,
-                now=datetime(2026, 1, 1, tzinfo=UTC),
+                [Entry("2311.03285", False), Entry(None, True)], {},
+                context=context(client, now=datetime(2026, 1, 1, tzinfo=UTC)),
                 config=Config(targets=(Target(repo="o/l"),), sources=SourcesConfig()))
 
     report = asyncio.run(run())

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 import httpx
+from contexts import context
 from sources_samples import s2_item
 
 from listwatch.sources import semantic_scholar as s2
@@ -42,34 +43,35 @@ def test_batch_null_unknown_429_and_cache(tmp_path) -> None:
 
     async def run(store: Store) -> s2.S2Report:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            return await s2.fetch_batch(["2311.03285", "2311.99999"], client=client,
-                                        store=store, now=NOW, max_age_s=3600, key="k-123",
-                                        backoff=0)
+            return await s2.SemanticScholarPapers(context(client, cache=store),
+                                                  key="k-123").fetch(["2311.03285",
+                                                                      "2311.99999"])
 
     with Store.open(tmp_path / "s.db") as store:
         report = asyncio.run(run(store))
         assert report.requests == 2 and not report.warnings
-        assert report.records["2311.99999"] is None
-        assert report.records["2311.03285"] is not None
+        assert report.unknown == ("2311.99999",) and "2311.99999" not in report.facts
+        assert report.facts["2311.03285"] is not None
         last = seen[-1]
         assert last.url.path == "/graph/v1/paper/batch"
         assert "publicationVenue" in last.url.params["fields"]
         assert json.loads(last.content) == {"ids": ["ARXIV:2311.03285", "ARXIV:2311.99999"]}
         assert last.headers["x-api-key"] == "k-123"
         again = asyncio.run(run(store))
-        assert again.requests == 0 and again.records == report.records
+        assert again.requests == 0 and again.facts == report.facts
+        assert again.unknown == report.unknown
 
 
 def test_malformed_and_down() -> None:
     async def run(handler) -> s2.S2Report:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            return await s2.fetch_batch(["2311.03285"], client=client, store=None, now=NOW,
-                                        max_age_s=1, backoff=0)
+            return await s2.SemanticScholarPapers(context(client, max_age_s=1)).fetch(
+                ["2311.03285"])
 
     bad = asyncio.run(run(lambda r: httpx.Response(200, json={"error": "x"})))
-    assert bad.records == {} and "malformed" in bad.warnings[0]
+    assert bad.facts == {} and "malformed" in bad.warnings[0]
     down = asyncio.run(run(lambda r: httpx.Response(500)))
-    assert down.records == {} and "HTTP 500" in down.warnings[0]
+    assert down.facts == {} and "HTTP 500" in down.warnings[0]
 
 
 def test_api_key_env() -> None:

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from contexts import context
 
 from listwatch import net
 from listwatch.config import Config, HttpConfig, Target
 from listwatch.credentials import github_api_url
 from listwatch.model import PaperFacts
+from listwatch.net import POLITENESS, HostRule, RetryPolicy
 from listwatch.sources import arxiv as arxiv_source
 from listwatch.sources import github
 from listwatch.sources.preprints import PublicationReport, find_publications
@@ -34,10 +36,23 @@ CONFIG = Config(targets=(Target(repo="o/list"),))
 def _repos(world: World, **kw: Any) -> github.RepoReport:
     async def run() -> github.RepoReport:
         async with net.async_client(HttpConfig()) as client:
-            return await github.fetch_repos(
-                kw.pop("names"), client=client, token=kw.pop("token", None),
-                api_url=github_api_url(os.environ), store=kw.pop("store", None),
-                now=kw.pop("now", NOW), max_age_s=kw.pop("max_age_s", 3600), timeout=10)
+            ctx = context(client, cache=kw.pop("store", None), now=kw.pop("now", NOW),
+                          max_age_s=kw.pop("max_age_s", 3600), policy=RetryPolicy(),
+                          rules=POLITENESS)
+            return await github.GitHubRepos(ctx, token=kw.pop("token", None),
+                                            api_url=github_api_url(os.environ),
+                                            timeout=10).fetch(kw.pop("names"))
+
+    return asyncio.run(run())
+
+
+def _papers(ids: list[str]) -> arxiv_source.PaperReport:
+    """``ArxivPapers`` with the real politeness (export.arxiv.org: 3 s)."""
+
+    async def run() -> arxiv_source.PaperReport:
+        async with net.async_client(HttpConfig()) as client:
+            ctx = context(client, max_age_s=1, policy=RetryPolicy(), rules=POLITENESS)
+            return await arxiv_source.ArxivPapers(ctx).fetch(ids)
 
     return asyncio.run(run())
 
@@ -118,9 +133,7 @@ def test_arxiv_requests_spaced_three_seconds(world_inprocess: World,
         world.arxiv.paper("2401.00003", title="Third", journal_ref="SOSP 2023",
                           doi="10.1145/3600006.3613165", comment="Accepted at SOSP 2023")
     monkeypatch.setattr(arxiv_source, "CHUNK", 2)
-    report = asyncio.run(arxiv_source.fetch_papers(
-        ["2401.00001", "2401.00002v1", "2401.00003", "2401.99999"], store=None, now=NOW,
-        max_age_s=1))
+    report = _papers(["2401.00001", "2401.00002v1", "2401.00003", "2401.99999"])
     calls = world.requests("export.arxiv.org")
     assert len(calls) == 2
     assert all(gap >= 3.0 for gap in world.start_gaps("export.arxiv.org"))
@@ -183,9 +196,10 @@ def _find(papers: dict[str, PaperFacts], store: Store | None = None,
           vocabulary: tuple[str, ...] = ("OSDI", "USENIX ATC", "MLSys")) -> PublicationReport:
     async def run() -> PublicationReport:
         async with net.async_client(HttpConfig()) as client:
-            return await find_publications(list(papers), papers, client=client, store=store,
-                                           now=NOW, config=CONFIG, vocabulary=vocabulary,
-                                           dblp_interval=0.2, backoff=0.1)
+            ctx = context(client, cache=store, policy=RetryPolicy(backoff_initial=0.1),
+                          rules={**POLITENESS, "dblp.org": HostRule(interval=0.2)})
+            return await find_publications(list(papers), papers, context=ctx, config=CONFIG,
+                                           vocabulary=vocabulary)
 
     return asyncio.run(run())
 
@@ -253,8 +267,7 @@ def test_ssl_cert_file_alone_is_enough_for_pygithub_and_arxiv(
         world.arxiv.paper("2401.00001", title="One")
     report = _repos(world, names=["lab/one"])
     assert report.facts["lab/one"].stars == 1 and not report.warnings
-    papers = asyncio.run(arxiv_source.fetch_papers(["2401.00001"], store=None, now=NOW,
-                                                   max_age_s=1))
+    papers = _papers(["2401.00001"])
     assert papers.facts["2401.00001"].title == "One" and not papers.warnings
 
 

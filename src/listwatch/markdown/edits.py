@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import pairwise
 
-from listwatch.errors import ListwatchError
+from listwatch.errors import InternalError
 from listwatch.markdown.document import Document
 from listwatch.model import Edit
 
 
-class EditConflict(ListwatchError):
-    """Edits overlap, fall outside the text, or no longer match it."""
+class EditConflict(InternalError):
+    """Edits overlap, fall outside the text, or no longer match it (a bug upstream)."""
 
 
 def apply_edits(doc: Document, edits: Iterable[Edit]) -> str:

@@ -11,6 +11,7 @@ import ipaddress
 import socket
 from collections.abc import Sequence
 
+from listwatch.model import Status
 from listwatch.probe.context import Resolver
 
 _LOCAL_NAMES = ("localhost", "localhost.localdomain")
@@ -57,9 +58,9 @@ class AddressGuard:
         self.allow_private = allow_private
         self.proxy = proxy
         self.resolve = resolve or _getaddrinfo
-        self._verdicts: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+        self._verdicts: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
 
-    async def refusal(self, host: str) -> tuple[str, str] | None:
+    async def refusal(self, host: str) -> tuple[Status, str] | None:
         """``("skipped"|"broken", detail)`` when ``host`` must not be probed, else None."""
         host = host.lower().strip("[]").rstrip(".")
         task = self._verdicts.get(host)
@@ -68,7 +69,7 @@ class AddressGuard:
             self._verdicts[host] = task
         return await asyncio.shield(task)
 
-    async def _decide(self, host: str) -> tuple[str, str] | None:
+    async def _decide(self, host: str) -> tuple[Status, str] | None:
         literal = _is_ip(host)
         if not self.allow_private:
             if host in _LOCAL_NAMES or host.endswith(".localhost"):

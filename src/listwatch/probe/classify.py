@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 import httpx
 
+from listwatch.model import Status
 from listwatch.text import one_line
 
 BLOCKED_STATUSES = frozenset({401, 403, 407, 429, 451, 999})
@@ -76,7 +77,7 @@ def challenge(status: int, headers: Mapping[str, str], body: bytes) -> str | Non
 
 def classify_answer(
     status: int, headers: Mapping[str, str], body: bytes, accept: frozenset[int]
-) -> tuple[str, str]:
+) -> tuple[Status, str]:
     """``(status, detail)`` for a final (non-redirect) HTTP answer."""
     check = challenge(status, headers, body)
     if check:
@@ -106,7 +107,7 @@ def classify_answer(
 class Failure:
     """A transport failure, classified."""
 
-    status: str  # verdict status
+    status: Status  # verdict status
     kind: str  # "timeout", "refused", "reset", "dns", "tls", "proxy", "protocol"
     detail: str
     retry: bool  # worth retrying

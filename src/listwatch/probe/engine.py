@@ -7,17 +7,15 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-import httpx
-
 from listwatch import net
 from listwatch.config import Config
-from listwatch.model import Verdict
+from listwatch.model import Status, Verdict
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.fetch import Fetcher, Stop
 from listwatch.probe.filters import is_relative, skip_reason, url_problem
-from listwatch.probe.hosts import HostLimiter
+from listwatch.probe.hosts import HostBook
 from listwatch.probe.redirects import without_fragment
 from listwatch.probe.verifiers import arxiv, doi, github, repo_tree
 
@@ -30,7 +28,7 @@ async def probe_urls(
     urls: Iterable[str],
     *,
     config: Config,
-    client: httpx.AsyncClient,
+    network: net.Network,
     context: ProbeContext,
     on_result: Callable[[Verdict], None] | None = None,
 ) -> dict[str, Verdict]:
@@ -38,29 +36,25 @@ async def probe_urls(
 
     ``on_result`` runs on the event loop thread (record verdicts from there).
     """
-    engine = Engine(config=config, client=client, context=context)
+    engine = Engine(config=config, network=network, context=context)
     return await engine.run(urls, on_result)
 
 
 class Engine:
     """One run of the probe: shared limits, per-host state, deduplicated work."""
 
-    def __init__(self, *, config: Config, client: httpx.AsyncClient,
+    def __init__(self, *, config: Config, network: net.Network,
                  context: ProbeContext) -> None:
         self.config = config
         self.context = context
         proxy = net.proxy_configured() if context.proxy is None else context.proxy
-        self.limiter = HostLimiter(
-            concurrency=config.http.host_concurrency,
-            interval=config.http.host_interval,
-            failure_limit=config.check.retries + 1 + EXTRA_HOST_FAILURES,
-        )
+        self.hosts = HostBook(failure_limit=network.policy.attempts + EXTRA_HOST_FAILURES)
         self.guard = AddressGuard(allow_private=config.check.private_addresses, proxy=proxy,
                                   resolve=context.resolve)
-        self.fetcher = Fetcher(config=config, client=client, limiter=self.limiter,
+        self.fetcher = Fetcher(config=config, network=network, hosts=self.hosts,
                                guard=self.guard, proxy=proxy)
         self._http: dict[str, asyncio.Task[Verdict]] = {}
-        self._doi: dict[str, asyncio.Task[tuple[str, str] | None]] = {}
+        self._doi: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
@@ -126,7 +120,7 @@ class Engine:
         if refusal:
             status, detail = refusal
             return Verdict(url=url, status=status, via="address", detail=detail)
-        down = self.limiter.state(host).down
+        down = self.hosts.state(host).down
         if down:
             return Verdict(url=url, status=down[0], via="host-backoff", detail=down[1])
         verdict = await self.fetcher.check(url)
@@ -143,7 +137,7 @@ class Engine:
         return Verdict(url=url, status=status, via="doi", detail=detail,
                        evidence=(doi.handle_api_url(carried),))
 
-    async def _ask_doi(self, carried: str) -> tuple[str, str] | None:
+    async def _ask_doi(self, carried: str) -> tuple[Status, str] | None:
         try:
             answer = await self.fetcher.get(doi.handle_api_url(carried))
         except Stop:

@@ -15,10 +15,9 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from listwatch import net
 from listwatch.config import Config
-from listwatch.model import Hop, Verdict
-from listwatch.probe import retry
+from listwatch.model import Hop, Status, Verdict
+from listwatch.net import Network, clock
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import (
     REDIRECT_STATUSES,
@@ -30,7 +29,7 @@ from listwatch.probe.classify import (
     proxy_name_failure,
     reason,
 )
-from listwatch.probe.hosts import HostLimiter
+from listwatch.probe.hosts import HostBook
 from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
 
 BODY_PREFIX = 64 * 1024
@@ -39,6 +38,8 @@ BODY_PREFIX = 64 * 1024
 HEAD_FALLBACK_FROM = 400
 # HEAD answers that mean "this host does not do HEAD": use GET for the rest of the run.
 HEAD_REFUSED = frozenset({405, 501})
+# The accounting key of link checks (not part of the report's counts).
+SERVICE = "links"
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Answer:
 class Stop(Exception):
     """Checking this URL ends here with ``status`` and ``detail``."""
 
-    def __init__(self, status: str, detail: str, http_status: int | None = None,
+    def __init__(self, status: Status, detail: str, http_status: int | None = None,
                  retry: bool = False, via: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
@@ -82,32 +83,36 @@ def _retryable(exc: BaseException) -> bool:
 class Fetcher:
     """Requests through the shared client, within global and per-host limits."""
 
-    def __init__(self, *, config: Config, client: httpx.AsyncClient, limiter: HostLimiter,
+    def __init__(self, *, config: Config, network: Network, hosts: HostBook,
                  guard: AddressGuard, proxy: bool) -> None:
         self.config = config
-        self.client = client
-        self.limiter = limiter
+        self.network = network
+        self.client = network.client
+        self.limiter = network.limiter
+        self.policy = network.policy
+        self.hosts = hosts
         self.guard = guard
         self.proxy = proxy
         self.accept = frozenset(config.check.accept)
         self.global_slots = asyncio.Semaphore(config.http.max_concurrency)
-        self.timeout = _timeout_seconds(client)
+        self.timeout = _timeout_seconds(network.client)
 
     # -- one request -----------------------------------------------------------
 
     async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
         """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
         host = urlsplit(url).hostname or ""
-        state = self.limiter.state(host)
-        if state.down:
-            raise Stop(*state.down, via="host-backoff")
-        async with self.limiter.slot(host):
-            if state.down:
-                raise Stop(*state.down, via="host-backoff")
+        health = self.hosts.state(host)
+        if health.down:
+            raise Stop(*health.down, via="host-backoff")
+        async with self.limiter.slot(host) as state:
+            if health.down:
+                raise Stop(*health.down, via="host-backoff")
             async with self.global_slots:
                 await self.limiter.wait_turn(state)
-                if state.down:
-                    raise Stop(*state.down, via="host-backoff")
+                if health.down:
+                    raise Stop(*health.down, via="host-backoff")
+                self.network.requests.sent(SERVICE)
                 try:
                     answer = await self._send(method, url)
                 except httpx.InvalidURL as exc:
@@ -119,9 +124,9 @@ class Fetcher:
         if self.proxy:
             name = proxy_name_failure(answer.status, answer.body)
             if name:
-                self.limiter.give_up(host, "broken", name)
+                self.hosts.give_up(host, "broken", name)
                 raise Stop("broken", name, answer.status)
-        self.limiter.succeeded(host)
+        self.hosts.succeeded(host)
         return answer
 
     async def _send(self, method: str, url: str) -> Answer:
@@ -139,19 +144,19 @@ class Fetcher:
 
     def _count(self, host: str, failure: Failure) -> None:
         if failure.host_wide:
-            self.limiter.give_up(host, failure.status, failure.detail)
+            self.hosts.give_up(host, failure.status, failure.detail)
         elif failure.kind in ("timeout", "refused", "reset"):
-            self.limiter.failed(host, failure.status, failure.detail)
+            self.hosts.failed(host, failure.status, failure.detail)
 
     # -- one request with retries -------------------------------------------------
 
     async def attempts(self, method: str, url: str) -> Answer:
-        """Ask until an answer worth classifying, within ``check.retries`` retries.
+        """Ask until an answer worth classifying, within the policy's attempts.
 
         Raises ``Stop`` when the URL cannot be answered (after retries, or at once
         for failures that retrying cannot fix).
         """
-        check = self.config.check
+        policy = self.policy
         host = urlsplit(url).hostname or ""
         tries = 0
 
@@ -160,13 +165,13 @@ class Fetcher:
             error = outcome.exception() if outcome else None
             if isinstance(error, RetryableAnswer) and error.deferred:
                 return 0.0  # the host limiter waits out Retry-After for every URL
-            return retry.backoff(state.attempt_number)
+            return policy.backoff(state.attempt_number)
 
         async def pause(seconds: float) -> None:
-            await retry.sleep(seconds)
+            await clock.sleep(seconds)
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(check.retries + 1),
+            stop=stop_after_attempt(policy.attempts),
             wait=wait,
             retry=retry_if_exception(_retryable),
             reraise=True,
@@ -177,26 +182,21 @@ class Fetcher:
                 with attempt:
                     tries += 1
                     answer = await self.request(method, url)
-                    if answer.status not in retry.RETRY_STATUSES:
+                    if not policy.retryable(answer.status, answer.headers, api=False):
                         return answer
                     if challenge(answer.status, answer.headers, answer.body):
                         return answer
-                    wait_for = None
-                    if answer.status in retry.RETRY_AFTER_STATUSES:
-                        wait_for = net.parse_retry_after(answer.headers.get("retry-after"))
+                    wait_for = policy.waits_for(answer.status, answer.headers, api=False)
                     if wait_for is not None:
-                        if wait_for > check.retry_after_max:
-                            status = "blocked" if answer.status == 429 else "error"
-                            raise Stop(
-                                status,
-                                f"{reason(answer.status)}: Retry-After {wait_for:g} s exceeds "
-                                f"retry_after_max {check.retry_after_max:g} s",
-                                answer.status,
-                            )
+                        if wait_for > policy.retry_after_max:
+                            status: Status = "blocked" if answer.status == 429 else "error"
+                            raise Stop(status,
+                                       f"{reason(answer.status)}: {policy.too_long(wait_for)}",
+                                       answer.status)
                         self.limiter.defer(host, wait_for)
                     if method == "HEAD":  # retried as GET (after a pause), which shows the body
                         if wait_for is None and not (self.proxy and answer.status == 502):
-                            await retry.sleep(retry.backoff(1))
+                            await clock.sleep(policy.backoff(1))
                         return answer
                     raise RetryableAnswer(answer, deferred=wait_for is not None)
         except RetryableAnswer as exc:
@@ -254,7 +254,7 @@ class Fetcher:
                 continue
             if method == "HEAD" and answer.status >= HEAD_FALLBACK_FROM:
                 if answer.status in HEAD_REFUSED:
-                    self.limiter.state(urlsplit(current).hostname or "").head_unreliable = True
+                    self.hosts.state(urlsplit(current).hostname or "").head_unreliable = True
                 method = "GET"
                 continue
             status, detail = classify_answer(answer.status, answer.headers, answer.body,
@@ -264,10 +264,10 @@ class Fetcher:
             return self._verdict(url, current, chain, status, detail, answer.status, method)
 
     def _first_method(self, url: str) -> str:
-        state = self.limiter.state(urlsplit(url).hostname or "")
-        return "GET" if state.head_unreliable else "HEAD"
+        health = self.hosts.state(urlsplit(url).hostname or "")
+        return "GET" if health.head_unreliable else "HEAD"
 
-    def _verdict(self, url: str, final: str, chain: list[Hop], status: str, detail: str,
+    def _verdict(self, url: str, final: str, chain: list[Hop], status: Status, detail: str,
                  http_status: int | None, method: str) -> Verdict:
         hops = tuple(chain)
         if hops and status == "ok":

@@ -1,31 +1,27 @@
-"""The REST calls publishing makes, through PyGithub's requester.
+"""The REST calls publishing makes: PyGithub's requester inside the shared network layer.
 
-PyGithub brings authentication, pagination, GitHub's write spacing (one write a
-second by default, as GitHub asks of integrations) and its retries of 5xx and
-secondary rate limits. Every refusal becomes a ``GitHubError`` whose one line
-names the operation and, for 401/403/404 on a write, the token permission it
-needs. The token never appears in a message.
+PyGithub brings authentication and GitHub's error shapes; each request runs in a
+worker thread inside ``net.call``, so publishing obeys the run's host limits, the
+one retry policy (5xx, secondary rate limits with ``Retry-After``) and request
+accounting. A refusal becomes a ``GitHubError`` whose one line names the operation
+and, for a refused write, the token permission it needs. The token never appears
+in a message.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from listwatch.errors import ServiceError
+from listwatch import net
+from listwatch.errors import GitHubError
+from listwatch.net.services import GITHUB_PUBLISH
 
 Permission = Literal["contents", "pull-requests", "issues", "metadata"]
 PER_PAGE = 100
 MAX_PAGES = 20
-
-
-class GitHubError(ServiceError):
-    """GitHub refused or failed a publishing request (exit code 3)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def path(*parts: str) -> str:
@@ -34,58 +30,70 @@ def path(*parts: str) -> str:
 
 
 class GitHubAPI:
-    """One authenticated REST session (synchronous: run it in a worker thread)."""
+    """One authenticated REST session for publishing."""
 
-    def __init__(self, *, token: str, api_url: str, user_agent: str, timeout: float,
-                 write_interval: float, verify: bool | str = True) -> None:
-        from github import Auth, Github, GithubRetry
+    def __init__(self, network: net.Network, *, token: str, api_url: str, user_agent: str,
+                 timeout: float, write_interval: float) -> None:
+        from github import Auth, Github
 
         self._github = Github(auth=Auth.Token(token), base_url=api_url, user_agent=user_agent,
-                              timeout=max(1, int(timeout)), verify=verify,
-                              retry=GithubRetry(total=4), seconds_between_requests=None,
+                              timeout=max(1, int(timeout)), verify=net.requests_verify(),
+                              retry=0, seconds_between_requests=None,
                               seconds_between_writes=write_interval or None, per_page=PER_PAGE)
         self._requester = self._github.requester
-        self.requests = 0
+        self._network = network
+        self._host = urlsplit(api_url).hostname or GITHUB_PUBLISH.host
         self._login: str | None = None
 
     def close(self) -> None:
         self._github.close()
 
-    @property
-    def login(self) -> str:
+    async def login(self) -> str:
         """The login of the token's owner."""
         if self._login is None:
-            user = self.request("GET", "/user", what="read the token's user",
-                                need="metadata")
+            user = await self.request("GET", "/user", what="read the token's user",
+                                      need="metadata")
             self._login = str(user["login"])
         return self._login
 
-    def request(self, verb: str, route: str, *, what: str, need: Permission,
-                params: Mapping[str, Any] | None = None, body: Any = None,
-                missing_ok: bool = False) -> Any:
+    async def request(self, verb: str, route: str, *, what: str, need: Permission,
+                      params: Mapping[str, Any] | None = None, body: Any = None,
+                      missing_ok: bool = False) -> Any:
         """One request; ``missing_ok`` turns a 404 into None (a branch that is not there)."""
         from github import GithubException
 
-        self.requests += 1
+        policy = self._network.policy
+
+        async def once() -> Any:
+            try:
+                _, data = await asyncio.to_thread(
+                    self._requester.requestJsonAndCheck, verb, route,
+                    parameters=dict(params) if params else None, input=body)
+            except GithubException as exc:
+                headers = exc.headers or {}
+                if policy.retryable(exc.status, headers, api=True):
+                    raise net.Failed(f"HTTP {exc.status}", exc.status, headers) from None
+                raise
+            except OSError as exc:
+                raise net.Failed(f"connection failed ({type(exc).__name__})") from None
+            return data
+
         try:
-            _, data = self._requester.requestJsonAndCheck(
-                verb, route, parameters=dict(params) if params else None, input=body)
+            return await net.call(self._network, GITHUB_PUBLISH, once, host=self._host,
+                                  label=f"GitHub: cannot {what}")
         except GithubException as exc:
             if missing_ok and exc.status == 404:
                 return None
             raise _refusal(exc, verb, what, need) from None
-        except OSError as exc:
-            raise GitHubError(f"GitHub: cannot {what}: connection failed "
-                              f"({type(exc).__name__})") from None
-        return data
 
-    def pages(self, route: str, *, what: str, need: Permission,
-              params: Mapping[str, Any] | None = None) -> list[Any]:
+    async def pages(self, route: str, *, what: str, need: Permission,
+                    params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every item of a paginated list (up to ``MAX_PAGES`` pages)."""
         items: list[Any] = []
         for page in range(1, MAX_PAGES + 1):
-            found = self.request("GET", route, what=what, need=need,
-                                 params={**(params or {}), "per_page": PER_PAGE, "page": page})
+            found = await self.request("GET", route, what=what, need=need,
+                                       params={**(params or {}), "per_page": PER_PAGE,
+                                               "page": page})
             if not isinstance(found, list):
                 raise GitHubError(f"GitHub: cannot {what}: the answer is not a list")
             items.extend(found)
@@ -101,10 +109,10 @@ def _refusal(exc: Any, verb: str, what: str, need: Permission) -> GitHubError:
     said = f": {str(message)[:200]}" if message else ""
     if status == 401:
         return GitHubError("GitHub refused the token (401): set GITHUB_TOKEN or GH_TOKEN "
-                           "to a valid token", status)
+                           "to a valid token", status=status)
     if status == 403 or (status == 404 and verb != "GET"):
         level = "read" if verb == "GET" else "write"
         return GitHubError(
             f"GitHub refused to {what} (HTTP {status}{said}): the token needs "
-            f"'{need}: {level}' permission on the repository", status)
-    return GitHubError(f"GitHub: cannot {what} (HTTP {status}{said})", status)
+            f"'{need}: {level}' permission on the repository", status=status)
+    return GitHubError(f"GitHub: cannot {what} (HTTP {status}{said})", status=status)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from listwatch.config import Config
+from listwatch.errors import GitHubError
+from listwatch.net import clock
 from listwatch.publish import markers
 from listwatch.publish.commit_message import commit_message
 from listwatch.publish.dashboard import DashboardDraft
-from listwatch.publish.github_api import GitHubAPI, GitHubError, path
+from listwatch.publish.github_api import GitHubAPI, path
 from listwatch.publish.model import Outcome, Published, TargetChanges
 from listwatch.publish.plan import BranchState, Plan, PullState, decide
 from listwatch.publish.suggestions import Suggestion
@@ -67,27 +69,27 @@ class Observation:
         return self.head_repository.split("/", 1)[0]
 
 
-def observe(api: GitHubAPI, repository: str, branch: str) -> Observation:
+async def observe(api: GitHubAPI, repository: str, branch: str) -> Observation:
     """Push access, where the branch lives, and the branch's pull requests."""
     owner, name = repository.split("/", 1)
-    repo = api.request("GET", path("repos", owner, name), what=f"read {repository}",
-                       need="metadata")
+    repo = await api.request("GET", path("repos", owner, name), what=f"read {repository}",
+                             need="metadata")
     full = str(repo.get("full_name") or repository)
     push = bool((repo.get("permissions") or {}).get("push"))
-    login = api.login
+    login = await api.login()
     head, exists = full, True
     if not push:
         head = f"{login}/{full.split('/', 1)[1]}"
-        fork = api.request("GET", path("repos", *head.split("/", 1)), what=f"read {head}",
-                           need="metadata", missing_ok=True)
+        fork = await api.request("GET", path("repos", *head.split("/", 1)), what=f"read {head}",
+                                 need="metadata", missing_ok=True)
         exists = fork is not None
         if fork is not None and not _forks(fork, full):
             raise GitHubError(f"GitHub: {head} exists but is not a fork of {full}; publishing "
                               "from a fork needs that name free (or push access to the list)")
     owner, name = full.split("/", 1)
-    pulls = api.pages(path("repos", owner, name, "pulls"), what=f"list pull requests of {full}",
-                      need="pull-requests",
-                      params={"state": "all", "head": f"{head.split('/', 1)[0]}:{branch}"})
+    pulls = await api.pages(path("repos", owner, name, "pulls"),
+                            what=f"list pull requests of {full}", need="pull-requests",
+                            params={"state": "all", "head": f"{head.split('/', 1)[0]}:{branch}"})
     mine = [p for p in pulls if isinstance(p, dict)
             and str((p.get("user") or {}).get("login", "")).lower() == login.lower()]
     mine.sort(key=lambda p: int(p["number"]))
@@ -122,13 +124,13 @@ def record_declines(observation: Observation, store: Declines, now: datetime) ->
     return Outcome(action="declined", number=latest.number, url=latest.url)
 
 
-def publish(api: GitHubAPI, observation: Observation, change: TargetChanges, *,
+async def publish(api: GitHubAPI, observation: Observation, change: TargetChanges, *,
             suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
             config: Config, dry_run: bool, declined: Outcome | None = None,
             warn: Callable[[str], None] = lambda _: None) -> Published:
     """Carry out (or, with ``dry_run``, only decide) the plan for one target."""
     publisher = _Publisher(api, observation, change, config, warn)
-    return publisher.run(suggestions=suggestions, dashboard=dashboard, dry_run=dry_run,
+    return await publisher.run(suggestions=suggestions, dashboard=dashboard, dry_run=dry_run,
                          declined=declined)
 
 
@@ -147,7 +149,7 @@ class _Publisher:
 
     # -- the run ------------------------------------------------------------------
 
-    def run(self, *, suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
+    async def run(self, *, suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
             dry_run: bool, declined: Outcome | None) -> Published:
         draft = self.change.pull_request
         has_changes = bool(self.change.files) and draft is not None
@@ -157,38 +159,38 @@ class _Publisher:
                 notes.append(f"would fork {self.seen.repository} to "
                              f"{self.seen.head_repository}")
             else:
-                self._fork()
-        branch = self._branch_state(sync=not dry_run) \
+                await self._fork()
+        branch = await self._branch_state(sync=not dry_run) \
             if self.seen.head_exists or not dry_run else BranchState(head=None)
         pull = self.seen.open_pull
-        commented = self._left_alone_heads(pull) if pull and not branch.ours else frozenset()
+        commented = await self._left_alone_heads(pull) if pull and not branch.ours else frozenset()
         plan = decide(branch, pull, has_changes=has_changes,
                       title=draft.title if draft else "", body=draft.body if draft else "",
                       commented_heads=commented)
         if dry_run:
             return self._published(plan, branch.head, self._pull_outcome(plan, pull, declined),
-                                   self._dashboard_outcome(dashboard, dry_run=True),
+                                   await self._dashboard_outcome(dashboard, dry_run=True),
                                    dry_run=True, notes=notes)
         commit = branch.head
         if plan.commits:
-            commit = self._commit(create=plan.branch == "create")
+            commit = await self._commit(create=plan.branch == "create")
         number, url = (pull.number, pull.url) if pull else (None, None)
         if plan.pull == "create" and draft is not None:
-            number, url = self._create_pull(draft.title, draft.body)
+            number, url = await self._create_pull(draft.title, draft.body)
         elif plan.pull == "update" and pull is not None and draft is not None:
-            self._update_pull(pull.number, draft.title, draft.body)
+            await self._update_pull(pull.number, draft.title, draft.body)
         elif plan.pull == "close" and pull is not None:
-            self._close_pull(pull.number)
+            await self._close_pull(pull.number)
         if plan.branch == "delete":
-            self._delete_branch()
+            await self._delete_branch()
         if plan.comment_left_alone and pull is not None and branch.head is not None:
-            self._comment_left_alone(pull.number, branch.head)
+            await self._comment_left_alone(pull.number, branch.head)
         if number is not None and commit is not None and plan.pull in ("create", "update",
                                                                        "unchanged"):
-            self._post_suggestions(number, commit, suggestions)
+            await self._post_suggestions(number, commit, suggestions)
         outcome = self._pull_outcome(plan, pull, declined, number=number, url=url)
         return self._published(plan, commit if plan.branch != "delete" else None, outcome,
-                               self._dashboard_outcome(dashboard, dry_run=False),
+                               await self._dashboard_outcome(dashboard, dry_run=False),
                                dry_run=False, notes=notes)
 
     def _published(self, plan: Plan, commit: str | None, pull: Outcome, dashboard: Outcome,
@@ -218,52 +220,52 @@ class _Publisher:
 
     # -- the fork -------------------------------------------------------------------
 
-    def _fork(self) -> None:
+    async def _fork(self) -> None:
         owner, name = self.target
-        self.api.request("POST", path("repos", owner, name, "forks"),
-                         what=f"fork {self.seen.repository}", need="contents", body={})
+        await self.api.request("POST", path("repos", owner, name, "forks"),
+                               what=f"fork {self.seen.repository}", need="contents", body={})
         deadline = time.monotonic() + FORK_WAIT_SECONDS
         pause = 1.0
         while True:
-            if self._base_in_head() is not None:
+            if await self._base_in_head() is not None:
                 return
             if time.monotonic() + pause > deadline:
                 raise GitHubError(f"GitHub: the fork {self.seen.repository} → "
                                   f"{self.seen.head_repository} is not ready after "
                                   f"{FORK_WAIT_SECONDS:.0f} s; run again later")
-            time.sleep(pause)
+            await clock.sleep(pause)
             pause = min(pause * 2, 30.0)
 
-    def _base_in_head(self) -> Any:
+    async def _base_in_head(self) -> Any:
         base = self.change.base or ""
-        return self.api.request("GET", path("repos", *self.head, "branches", base),
-                                what=f"read {self.seen.head_repository}", need="contents",
-                                missing_ok=True)
+        return await self.api.request("GET", path("repos", *self.head, "branches", base),
+                                      what=f"read {self.seen.head_repository}", need="contents",
+                                      missing_ok=True)
 
-    def _sync_fork(self) -> None:
+    async def _sync_fork(self) -> None:
         """Bring the fork's base branch up to the list's (best effort: the commit objects
         of a fork network are shared, so a diverged fork still works)."""
         try:
-            self.api.request("POST", path("repos", *self.head, "merge-upstream"),
-                             what=f"sync {self.seen.head_repository}", need="contents",
-                             body={"branch": self.change.base})
+            await self.api.request("POST", path("repos", *self.head, "merge-upstream"),
+                                   what=f"sync {self.seen.head_repository}", need="contents",
+                                   body={"branch": self.change.base})
         except GitHubError as exc:
             if exc.status not in (409, 422):
                 raise
 
     # -- the branch -------------------------------------------------------------------
 
-    def _branch_state(self, *, sync: bool) -> BranchState:
-        ref = self.api.request("GET", path("repos", *self.head, "git", "ref", "heads") +
-                               "/" + _ref_path(self.branch),
-                               what=f"read the branch {self.branch}", need="contents",
-                               missing_ok=True)
+    async def _branch_state(self, *, sync: bool) -> BranchState:
+        ref = await self.api.request("GET", path("repos", *self.head, "git", "ref", "heads") +
+                                     "/" + _ref_path(self.branch),
+                                     what=f"read the branch {self.branch}", need="contents",
+                                     missing_ok=True)
         if ref is None:
             return BranchState(head=None)
         head = str(ref["object"]["sha"])
         if sync and not self.seen.push:
-            self._sync_fork()
-        compared = self.api.request(
+            await self._sync_fork()
+        compared = await self.api.request(
             "GET", path("repos", *self.head, "compare", f"{self.change.commit}...{head}"),
             what=f"compare {self.branch} with {self.change.base}", need="contents")
         commits = compared.get("commits") or []
@@ -287,46 +289,46 @@ class _Publisher:
         return str((commit.get("author") or {}).get("login", "")).lower() == \
             self.seen.login.lower()
 
-    def _commit(self, *, create: bool) -> str:
+    async def _commit(self, *, create: bool) -> str:
         if not self.seen.push:
-            self._sync_fork()
+            await self._sync_fork()
         entries = []
         for change in self.change.files:
-            blob = self.api.request("POST", path("repos", *self.head, "git", "blobs"),
-                                    what="upload a file", need="contents",
-                                    body={"content": change.new, "encoding": "utf-8"})
+            blob = await self.api.request("POST", path("repos", *self.head, "git", "blobs"),
+                                          what="upload a file", need="contents",
+                                          body={"content": change.new, "encoding": "utf-8"})
             entries.append({"path": change.path, "mode": "100644", "type": "blob",
                             "sha": blob["sha"]})
-        tree = self.api.request("POST", path("repos", *self.head, "git", "trees"),
-                                what="write a tree", need="contents",
-                                body={"base_tree": self.change.tree, "tree": entries})
+        tree = await self.api.request("POST", path("repos", *self.head, "git", "trees"),
+                                      what="write a tree", need="contents",
+                                      body={"base_tree": self.change.tree, "tree": entries})
         body: dict[str, Any] = {"message": commit_message(self.change.proposals),
                                 "tree": tree["sha"], "parents": [self.change.commit]}
         if self.config.pr.author:
             name, email = self.config.pr.author.rsplit("<", 1)
             body["author"] = {"name": name.strip(), "email": email.rstrip(">")}
-        commit = self.api.request("POST", path("repos", *self.head, "git", "commits"),
-                                  what="write a commit", need="contents", body=body)
+        commit = await self.api.request("POST", path("repos", *self.head, "git", "commits"),
+                                        what="write a commit", need="contents", body=body)
         sha = str(commit["sha"])
         ref = path("repos", *self.head, "git", "refs", "heads") + "/" + _ref_path(self.branch)
         if create:
             try:
-                self.api.request("POST", path("repos", *self.head, "git", "refs"),
-                                 what=f"create the branch {self.branch}", need="contents",
-                                 body={"ref": f"refs/heads/{self.branch}", "sha": sha})
+                await self.api.request("POST", path("repos", *self.head, "git", "refs"),
+                                       what=f"create the branch {self.branch}", need="contents",
+                                       body={"ref": f"refs/heads/{self.branch}", "sha": sha})
                 return sha
             except GitHubError as exc:
                 if exc.status != 422:  # "Reference already exists": a run that crashed
                     raise
-        self.api.request("PATCH", ref, what=f"update the branch {self.branch}",
-                         need="contents", body={"sha": sha, "force": True})
+        await self.api.request("PATCH", ref, what=f"update the branch {self.branch}",
+                               need="contents", body={"sha": sha, "force": True})
         return sha
 
-    def _delete_branch(self) -> None:
+    async def _delete_branch(self) -> None:
         ref = path("repos", *self.head, "git", "refs", "heads") + "/" + _ref_path(self.branch)
         try:
-            self.api.request("DELETE", ref, what=f"delete the branch {self.branch}",
-                             need="contents")
+            await self.api.request("DELETE", ref, what=f"delete the branch {self.branch}",
+                                   need="contents")
         except GitHubError as exc:
             if exc.status != 422:  # already gone
                 raise
@@ -336,10 +338,10 @@ class _Publisher:
     def _head_spec(self) -> str:
         return self.branch if self.seen.push else f"{self.seen.head_owner}:{self.branch}"
 
-    def _create_pull(self, title: str, body: str) -> tuple[int, str]:
+    async def _create_pull(self, title: str, body: str) -> tuple[int, str]:
         owner, name = self.target
         try:
-            created = self.api.request(
+            created = await self.api.request(
                 "POST", path("repos", owner, name, "pulls"), what="open the pull request",
                 need="pull-requests",
                 body={"title": title, "body": body, "head": self._head_spec(),
@@ -348,89 +350,90 @@ class _Publisher:
         except GitHubError as exc:
             if exc.status != 422:
                 raise
-            existing = self._find_open_pull()
+            existing = await self._find_open_pull()
             if existing is None:
                 raise
-            self._update_pull(existing.number, title, body)
+            await self._update_pull(existing.number, title, body)
             return existing.number, existing.url
         number, url = int(created["number"]), str(created.get("html_url", ""))
-        self._decorate(number)
+        await self._decorate(number)
         return number, url
 
-    def _find_open_pull(self) -> PullState | None:
+    async def _find_open_pull(self) -> PullState | None:
         owner, name = self.target
-        found = self.api.pages(path("repos", owner, name, "pulls"),
-                               what="list pull requests", need="pull-requests",
-                               params={"state": "open",
+        found = await self.api.pages(path("repos", owner, name, "pulls"),
+                                     what="list pull requests", need="pull-requests",
+                                     params={"state": "open",
                                        "head": f"{self.seen.head_owner}:{self.branch}"})
         return _pull_state(found[-1]) if found else None
 
-    def _update_pull(self, number: int, title: str, body: str) -> None:
+    async def _update_pull(self, number: int, title: str, body: str) -> None:
         owner, name = self.target
-        self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
-                         what=f"update pull request #{number}", need="pull-requests",
-                         body={"title": title, "body": body})
+        await self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
+                               what=f"update pull request #{number}", need="pull-requests",
+                               body={"title": title, "body": body})
 
-    def _close_pull(self, number: int) -> None:
+    async def _close_pull(self, number: int) -> None:
         owner, name = self.target
-        self._comment(number, "Nothing is left to change: every change this pull request "
+        await self._comment(number, "Nothing is left to change: every change this pull request "
                               "proposed is in the list now or no longer applies. Closing it.")
-        self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
-                         what=f"close pull request #{number}", need="pull-requests",
-                         body={"state": "closed"})
+        await self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
+                               what=f"close pull request #{number}", need="pull-requests",
+                               body={"state": "closed"})
 
-    def _comment(self, number: int, text: str) -> None:
+    async def _comment(self, number: int, text: str) -> None:
         owner, name = self.target
-        self.api.request("POST", path("repos", owner, name, "issues", str(number), "comments"),
-                         what=f"comment on #{number}", need="issues", body={"body": text})
+        await self.api.request("POST", path("repos", owner, name, "issues", str(number),
+                                            "comments"),
+                               what=f"comment on #{number}", need="issues", body={"body": text})
 
-    def _left_alone_heads(self, pull: PullState) -> frozenset[str]:
+    async def _left_alone_heads(self, pull: PullState) -> frozenset[str]:
         owner, name = self.target
-        comments = self.api.pages(path("repos", owner, name, "issues", str(pull.number),
+        comments = await self.api.pages(path("repos", owner, name, "issues", str(pull.number),
                                        "comments"),
-                                  what=f"read the comments of #{pull.number}", need="issues")
+                                        what=f"read the comments of #{pull.number}", need="issues")
         return markers.left_alone_heads(str(c.get("body", "")) for c in comments
                                         if isinstance(c, dict))
 
-    def _comment_left_alone(self, number: int, head: str) -> None:
-        self._comment(number, (
+    async def _comment_left_alone(self, number: int, head: str) -> None:
+        await self._comment(number, (
             f"The branch `{self.branch}` has commits that listwatch did not make, so "
             "listwatch leaves it alone and will not update this pull request. To let "
             "listwatch take it over again, delete the branch or close this pull request.\n\n"
             f"{markers.left_alone_marker(head)}"))
 
-    def _decorate(self, number: int) -> None:
+    async def _decorate(self, number: int) -> None:
         """Labels, assignees and reviewers of a new pull request."""
         owner, name = self.target
         pr = self.config.pr
-        labels = [label for label in pr.labels if self._ensure_label(label)]
+        labels = [label for label in pr.labels if await self._ensure_label(label)]
         if labels:
-            self._optional(lambda: self.api.request(
+            await self._optional(lambda: self.api.request(
                 "POST", path("repos", owner, name, "issues", str(number), "labels"),
                 what=f"label #{number}", need="issues", body={"labels": labels}),
                 "the pull request was not labelled")
         if pr.assignees:
-            self._optional(lambda: self.api.request(
+            await self._optional(lambda: self.api.request(
                 "POST", path("repos", owner, name, "issues", str(number), "assignees"),
                 what=f"assign #{number}", need="issues",
                 body={"assignees": list(pr.assignees)}), "no one was assigned")
         if pr.reviewers:
-            self._optional(lambda: self.api.request(
+            await self._optional(lambda: self.api.request(
                 "POST", path("repos", owner, name, "pulls", str(number), "requested_reviewers"),
                 what=f"request reviews on #{number}", need="pull-requests",
                 body={"reviewers": list(pr.reviewers)}), "no review was requested")
 
-    def _ensure_label(self, label: str) -> bool:
+    async def _ensure_label(self, label: str) -> bool:
         owner, name = self.target
         try:
-            found = self.api.request("GET", path("repos", owner, name, "labels", label),
-                                     what=f"read the label {label}", need="issues",
-                                     missing_ok=True)
+            found = await self.api.request("GET", path("repos", owner, name, "labels", label),
+                                           what=f"read the label {label}", need="issues",
+                                           missing_ok=True)
             if found is None:
                 try:
-                    self.api.request("POST", path("repos", owner, name, "labels"),
-                                     what=f"create the label {label}", need="issues",
-                                     body={"name": label, "color": LABEL_COLOR})
+                    await self.api.request("POST", path("repos", owner, name, "labels"),
+                                           what=f"create the label {label}", need="issues",
+                                           body={"name": label, "color": LABEL_COLOR})
                 except GitHubError as exc:
                     if exc.status != 422:  # created meanwhile
                         raise
@@ -442,23 +445,23 @@ class _Publisher:
             raise
         return True
 
-    def _optional(self, call: Callable[[], Any], consequence: str) -> None:
+    async def _optional(self, call: Callable[[], Awaitable[Any]], consequence: str) -> None:
         """A courtesy step a fork's token may not be allowed: warn, do not fail."""
         try:
-            call()
+            await call()
         except GitHubError as exc:
             if exc.status not in (403, 404, 422):
                 raise
             self.warn(f"{exc}; {consequence}")
 
-    def _post_suggestions(self, number: int, commit: str,
+    async def _post_suggestions(self, number: int, commit: str,
                           suggestions: Sequence[Suggestion]) -> None:
         if not suggestions:
             return
         owner, name = self.target
-        posted = self.api.pages(path("repos", owner, name, "pulls", str(number), "comments"),
-                                what=f"read review comments of #{number}",
-                                need="pull-requests")
+        posted = await self.api.pages(path("repos", owner, name, "pulls", str(number), "comments"),
+                                      what=f"read review comments of #{number}",
+                                      need="pull-requests")
         done = markers.suggestion_ids(str(c.get("body", "")) for c in posted
                                       if isinstance(c, dict) and c.get("commit_id") == commit)
         todo = [s for s in suggestions if s.proposal_id not in done]
@@ -471,7 +474,7 @@ class _Publisher:
             if item.start_line < item.line:
                 comment.update(start_line=item.start_line, start_side="RIGHT")
             comments.append(comment)
-        self._optional(lambda: self.api.request(
+        await self._optional(lambda: self.api.request(
             "POST", path("repos", owner, name, "pulls", str(number), "reviews"),
             what=f"post review suggestions on #{number}", need="pull-requests",
             body={"commit_id": commit, "event": "COMMENT", "comments": comments,
@@ -480,11 +483,11 @@ class _Publisher:
 
     # -- the dashboard ----------------------------------------------------------------
 
-    def _dashboard_outcome(self, draft: DashboardDraft | None, *, dry_run: bool) -> Outcome:
+    async def _dashboard_outcome(self, draft: DashboardDraft | None, *, dry_run: bool) -> Outcome:
         if draft is None:
             return Outcome("none")
         owner, name = self.target
-        found = self.api.pages(
+        found = await self.api.pages(
             path("repos", owner, name, "issues"), what="list issues", need="issues",
             params={"state": "open", "labels": draft.label, "creator": self.seen.login})
         mine = sorted((i for i in found if isinstance(i, dict) and "pull_request" not in i
@@ -501,32 +504,32 @@ class _Publisher:
                 return Outcome("unchanged", number, current.get("html_url"))
             return Outcome("updated", number, current.get("html_url"))
         for duplicate in extra:  # never two
-            self._edit_issue(int(duplicate["number"]), {"state": "closed"})
+            await self._edit_issue(int(duplicate["number"]), {"state": "closed"})
         if current is None:
             if not draft.problems:
                 return Outcome("none")
-            if not self._ensure_label(draft.label):
+            if not await self._ensure_label(draft.label):
                 labels: list[str] = []
             else:
                 labels = [draft.label]
-            created = self.api.request("POST", path("repos", owner, name, "issues"),
-                                       what="open the dashboard issue", need="issues",
-                                       body={"title": draft.title, "body": draft.body,
+            created = await self.api.request("POST", path("repos", owner, name, "issues"),
+                                             what="open the dashboard issue", need="issues",
+                                             body={"title": draft.title, "body": draft.body,
                                              "labels": labels})
             return Outcome("created", int(created["number"]), created.get("html_url"))
         number, url = int(current["number"]), current.get("html_url")
         if not draft.problems:
-            self._edit_issue(number, {"body": draft.body, "state": "closed"})
+            await self._edit_issue(number, {"body": draft.body, "state": "closed"})
             return Outcome("closed", number, url)
         if current.get("body") == draft.body and current.get("title") == draft.title:
             return Outcome("unchanged", number, url)
-        self._edit_issue(number, {"title": draft.title, "body": draft.body})
+        await self._edit_issue(number, {"title": draft.title, "body": draft.body})
         return Outcome("updated", number, url)
 
-    def _edit_issue(self, number: int, body: dict[str, Any]) -> None:
+    async def _edit_issue(self, number: int, body: dict[str, Any]) -> None:
         owner, name = self.target
-        self.api.request("PATCH", path("repos", owner, name, "issues", str(number)),
-                         what=f"update issue #{number}", need="issues", body=body)
+        await self.api.request("PATCH", path("repos", owner, name, "issues", str(number)),
+                               what=f"update issue #{number}", need="issues", body=body)
 
 
 def _pull_state(data: dict[str, Any]) -> PullState:

@@ -1,8 +1,13 @@
 """Facts about what a list links to, with the fewest requests the services allow.
 
-- ``github.fetch_repos``: repository facts (GraphQL batches with a token, REST without).
-- ``arxiv.fetch_papers``: arXiv records through the ``arxiv`` package (3 s spacing).
-- ``preprints.find_publications``: where preprints were published, from
-  ``dblp``, ``semantic_scholar`` and the arXiv record, weighed by ``publication.decide``.
+Every source is built with a ``SourceContext`` and answers ``fetch(keys)`` with a
+``SourceResult`` (``interface.py``):
+
+- ``github.GitHubRepos``: repository facts (GraphQL batches with a token, REST without).
+- ``arxiv.ArxivPapers``: arXiv records through the ``arxiv`` package (3 s spacing).
+- ``semantic_scholar.SemanticScholarPapers`` and ``dblp.DblpMatches``: where
+  preprints were published, weighed by ``publication.decide`` in
+  ``preprints.find_publications``.
+- ``wayback.WaybackSnapshots``: archived copies of dead links.
 - ``venues``: venue names normalised to the list's own vocabulary.
 """

@@ -1,48 +1,39 @@
 """arXiv facts through the ``arxiv`` package, within arXiv's API terms.
 
-All ids go out in as few ``id_list`` requests as possible (``CHUNK`` ids each), and
-never faster than one request every ``DELAY`` seconds, across chunks and across
-calls in the same process (the package spaces requests only within one client).
-The package is synchronous (``requests``); it runs in a worker thread, with the
-proxy and CA settings of ``listwatch.net``.
+All ids go out in as few ``id_list`` requests as possible (``CHUNK`` ids each).
+The package is synchronous (``requests``); each request runs in a worker thread,
+with the proxy and CA settings of ``listwatch.net``. The package neither spaces
+nor retries: the run's shared limiter keeps export.arxiv.org at one request
+every 3 s (``net.POLITENESS``) and the run's retry policy retries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import threading
-import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import arxiv
 
 from listwatch import net
+from listwatch.errors import ArxivError
 from listwatch.identifiers import arxiv_id as bare_id  # "…/abs/2312.07104v2" → "2312.07104"
 from listwatch.identifiers import arxiv_ref
-from listwatch.model import FactCache, PaperFacts
+from listwatch.model import PaperFacts
+from listwatch.net.services import ARXIV
 from listwatch.sources import cache
+from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "arxiv.paper"
 CHUNK = 100
-DELAY = 3.0
-RETRIES = 2
 
 _WITHDRAWN = re.compile(r"\b(withdrawn|withdraw this paper|has been withdrawn)\b", re.I)
 
-_pace_lock = threading.Lock()
-_last_request: float | None = None
-
-
-@dataclass(frozen=True)
-class PaperReport:
-    facts: Mapping[str, PaperFacts]  # by bare id (no version)
-    unknown: tuple[str, ...]  # ids arXiv does not know
-    warnings: tuple[str, ...]
-    requests: int
+# Facts by bare id (no version); ``unknown``: ids arXiv does not know.
+PaperReport = SourceResult[PaperFacts]
 
 
 def facts_from_result(result: Any) -> PaperFacts:
@@ -86,107 +77,98 @@ def _from_json(data: dict[str, Any]) -> PaperFacts:
 
 
 def default_client() -> arxiv.Client:
-    """An arxiv client: large pages, 3 s spacing, a few retries, our CA bundle."""
-    client = arxiv.Client(page_size=CHUNK, delay_seconds=DELAY, num_retries=RETRIES)
+    """An arxiv client: large pages, no spacing or retries of its own, our CA bundle."""
+    client = arxiv.Client(page_size=CHUNK, delay_seconds=0, num_retries=0)
     client._session.verify = net.requests_verify()
     return client
 
 
-def _paced(delay: float) -> None:
-    """Wait until ``delay`` seconds have passed since the last arXiv request."""
-    global _last_request
-    with _pace_lock:
-        if _last_request is not None:
-            wait = _last_request + delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-        _last_request = time.monotonic()
-
-
-def _fetch_chunk(client: arxiv.Client, ids: list[str], delay: float) -> list[Any]:
+def _fetch_chunk(client: arxiv.Client, ids: list[str]) -> list[Any]:
     """One ``id_list`` request for ``ids`` (one page; no follow-up page requests).
 
     ``Client.results`` asks for a further page whenever fewer entries come back
     than the feed's total (as happens with unknown ids), and retries that empty
     page; asking for exactly one page avoids those wasted requests.
     """
-    global _last_request
-    _paced(delay)
     search = arxiv.Search(id_list=ids, max_results=len(ids))
-    try:
-        parse_one_page = getattr(client, "_parse_feed", None)
-        format_url = getattr(client, "_format_url", None)
-        if parse_one_page is not None and format_url is not None:
-            feed = parse_one_page(format_url(search, 0, len(ids)), first_page=True)
-            if hasattr(feed, "results"):
-                return list(feed.results)
-        return list(client.results(search))
-    finally:
-        with _pace_lock:
-            _last_request = time.monotonic()
+    parse_one_page = getattr(client, "_parse_feed", None)
+    format_url = getattr(client, "_format_url", None)
+    if parse_one_page is not None and format_url is not None:
+        feed = parse_one_page(format_url(search, 0, len(ids)), first_page=True)
+        if hasattr(feed, "results"):
+            return list(feed.results)
+    return list(client.results(search))
 
 
-async def fetch_papers(
-    ids: Iterable[str],
-    *,
-    store: FactCache | None,
-    now: datetime,
-    max_age_s: float,
-    client_factory: Callable[[], arxiv.Client] = default_client,
-    delay: float = DELAY,
-) -> PaperReport:
-    """Facts for arXiv ``ids`` (versions ignored), cached ones not asked again."""
-    wanted = list(dict.fromkeys(i for i in (bare_id(x) for x in ids) if i))
-    facts: dict[str, PaperFacts] = {}
-    cached = cache.get_many(store, NAMESPACE, wanted)
-    todo: list[str] = []
-    for arxiv_id in wanted:
-        entry = cached.get(arxiv_id)
-        data = cache.decode(entry) if cache.is_fresh(entry, now, max_age_s) else None
-        if isinstance(data, dict):
+class ArxivPapers(Source[PaperFacts]):
+    """arXiv records by bare id (versions ignored)."""
+
+    service = ARXIV
+
+    def __init__(self, context: SourceContext, *,
+                 client_factory: Callable[[], arxiv.Client] = default_client) -> None:
+        super().__init__(context)
+        self.client_factory = client_factory
+
+    async def _fetch(self, keys: Iterable[str]) -> PaperReport:
+        """Facts for arXiv ids, cached ones not asked again."""
+        context = self.context
+        wanted = list(dict.fromkeys(i for i in (bare_id(x) for x in keys) if i))
+        facts: dict[str, PaperFacts] = {}
+        cached = cache.get_many(context.cache, NAMESPACE, wanted)
+        todo: list[str] = []
+        for arxiv_id in wanted:
+            entry = cached.get(arxiv_id)
+            fresh = cache.is_fresh(entry, context.now, context.max_age_s)
+            data = cache.decode(entry) if fresh else None
+            if isinstance(data, dict):
+                try:
+                    facts[arxiv_id] = _from_json(data)
+                    continue
+                except (TypeError, ValueError):
+                    pass
+            todo.append(arxiv_id)
+        warnings: list[str] = []
+        unknown: list[str] = []
+        client = self.client_factory() if todo else None
+        for start in range(0, len(todo), CHUNK):
+            chunk = todo[start:start + CHUNK]
+            assert client is not None
             try:
-                facts[arxiv_id] = _from_json(data)
-                continue
-            except (TypeError, ValueError):
-                pass
-        todo.append(arxiv_id)
-    warnings: list[str] = []
-    unknown: list[str] = []
-    requests = 0
-    client = client_factory() if todo else None
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
-        assert client is not None
-        requests += 1
-        try:
-            results = await asyncio.to_thread(_fetch_chunk, client, chunk, delay)
-        except (arxiv.ArxivError, OSError) as exc:
-            warnings.append(f"export.arxiv.org: {_describe(exc)}; "
-                            f"{len(todo) - start} paper(s) not checked")
-            break
-        got: dict[str, PaperFacts] = {}
-        for result in results:
+                results = await self._ask(client, chunk)
+            except ArxivError as exc:
+                warnings.append(f"{exc}; {len(todo) - start} paper(s) not checked")
+                break
+            got: dict[str, PaperFacts] = {}
+            for result in results:
+                try:
+                    paper = facts_from_result(result)
+                except (AttributeError, TypeError, ValueError):
+                    warnings.append("export.arxiv.org: an entry could not be read; skipped")
+                    continue
+                got[paper.arxiv_id] = paper
+            for arxiv_id in chunk:
+                if arxiv_id in got:
+                    facts[arxiv_id] = got[arxiv_id]
+                    cache.put(context.cache, NAMESPACE, arxiv_id, _to_json(got[arxiv_id]),
+                              now=context.now)
+                else:
+                    unknown.append(arxiv_id)
+        if unknown:
+            warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
+        return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings))
+
+    async def _ask(self, client: arxiv.Client, ids: list[str]) -> list[Any]:
+        """One chunk, paced by the shared limiter and retried by the run's policy."""
+
+        async def once() -> list[Any]:
             try:
-                paper = facts_from_result(result)
-            except (AttributeError, TypeError, ValueError):
-                warnings.append("export.arxiv.org: an entry could not be read; skipped")
-                continue
-            got[paper.arxiv_id] = paper
-        for arxiv_id in chunk:
-            if arxiv_id in got:
-                facts[arxiv_id] = got[arxiv_id]
-                cache.put(store, NAMESPACE, arxiv_id, _to_json(got[arxiv_id]), now=now)
-            else:
-                unknown.append(arxiv_id)
-    if unknown:
-        warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
-    return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings),
-                       requests=requests)
+                return await asyncio.to_thread(_fetch_chunk, client, ids)
+            except arxiv.HTTPError as exc:
+                raise net.Failed(f"HTTP {exc.status}", exc.status) from None
+            except arxiv.UnexpectedEmptyPageError:
+                raise net.Failed("empty answer") from None
+            except (arxiv.ArxivError, OSError) as exc:
+                raise net.Failed(f"request failed ({type(exc).__name__})") from None
 
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, arxiv.HTTPError):
-        return f"HTTP {exc.status} after retries"
-    if isinstance(exc, arxiv.UnexpectedEmptyPageError):
-        return "empty answer after retries"
-    return f"request failed ({type(exc).__name__})"
+        return await net.call(self.network, ARXIV, once)

@@ -31,13 +31,15 @@ def decode(entry: CacheEntry | None) -> Any:
         return None
 
 
-def get_many(store: FactCache | None, namespace: str, keys: Iterable[str]) -> dict[str, CacheEntry]:
-    if store is None:
+def get_many(fact_cache: FactCache | None, namespace: str,
+             keys: Iterable[str]) -> dict[str, CacheEntry]:
+    if fact_cache is None:
         return {}
-    return store.cache_get_many(namespace, list(keys))
+    return fact_cache.cache_get_many(namespace, list(keys))
 
 
-def put(store: FactCache | None, namespace: str, key: str, value: Any, *, now: datetime,
+def put(fact_cache: FactCache | None, namespace: str, key: str, value: Any, *, now: datetime,
         etag: str | None = None) -> None:
-    if store is not None:
-        store.cache_put_many(namespace, [(key, json.dumps(value, sort_keys=True), etag)], now=now)
+    if fact_cache is not None:
+        fact_cache.cache_put_many(namespace, [(key, json.dumps(value, sort_keys=True), etag)],
+                                  now=now)

@@ -10,23 +10,23 @@ A hit matches a paper only on title similarity *and* author overlap (last names)
 the published title may differ from the preprint's ("S-LoRA" vs "SLoRA", a new
 subtitle, a renamed system), so up to three queries are tried: the title words,
 the part before the colon with the first author, the part after the colon.
+Requests are spaced by the shared limiter (dblp.org: one at a time, 1 s apart).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-import httpx
-
-from listwatch.model import FactCache
+from listwatch import net
+from listwatch.errors import DblpError
+from listwatch.net.services import DBLP
 from listwatch.sources import cache
-from listwatch.sources.http import Counter, Pacer, ServiceDown, send
+from listwatch.sources.interface import Source, SourceContext, SourceResult
 from listwatch.sources.venues import is_preprint
 
 API_URL = "https://dblp.org/search/publ/api"
@@ -86,10 +86,20 @@ class DblpMatch:
 
 @dataclass(frozen=True)
 class DblpLookup:
+    """The outcome of one paper's search; ``down``: DBLP failed, ask no more this run."""
+
     match: DblpMatch | None
     warnings: tuple[str, ...]
     requests: int
     down: bool = False
+
+
+@dataclass(frozen=True)
+class PaperQuery:
+    """What DBLP is searched with for one paper."""
+
+    title: str
+    authors: tuple[str, ...]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -236,63 +246,42 @@ def queries(title: str, authors: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q for q in found if q))
 
 
-async def search(
-    query: str,
-    *,
-    client: httpx.AsyncClient,
-    store: FactCache | None,
-    now: datetime,
-    max_age_s: float,
-    pacer: Pacer,
-    counter: Counter,
-    api_url: str = API_URL,
-    backoff: float = 1.0,
-) -> tuple[DblpHit, ...]:
-    """Hits for one query, from the cache when fresh. Raises ServiceDown / MalformedAnswer."""
-    entry = cache.get_many(store, NAMESPACE, [query]).get(query)
-    if cache.is_fresh(entry, now, max_age_s):
+async def search(query: str, *, context: SourceContext,
+                 api_url: str = API_URL) -> tuple[DblpHit, ...]:
+    """Hits for one query, from the cache when fresh. Raises DblpError / MalformedAnswer."""
+    entry = cache.get_many(context.cache, NAMESPACE, [query]).get(query)
+    if cache.is_fresh(entry, context.now, context.max_age_s):
         cached = cache.decode(entry)
         if cached is not None:
             return parse_hits(cached)
-    response = await send(
-        client, "GET", api_url, service="dblp.org",
+    response = await net.send(
+        context.network, DBLP, "GET", api_url,
         params={"q": query, "format": "json", "h": str(HITS)},
-        pacer=pacer, counter=counter, backoff=backoff,
     )
     try:
         data = response.json()
     except ValueError:
         raise MalformedAnswer("not JSON") from None
     hits = parse_hits(data)
-    cache.put(store, NAMESPACE, query, data, now=now)
+    cache.put(context.cache, NAMESPACE, query, data, now=context.now)
     return hits
 
 
-async def lookup(
-    title: str,
-    authors: Sequence[str],
-    *,
-    client: httpx.AsyncClient,
-    store: FactCache | None,
-    now: datetime,
-    max_age_s: float,
-    pacer: Pacer,
-    api_url: str = API_URL,
-    backoff: float = 1.0,
-) -> DblpLookup:
+async def lookup(title: str, authors: Sequence[str], *, context: SourceContext,
+                 api_url: str = API_URL) -> DblpLookup:
     """Search DBLP for the formal publication of a paper; stops at the first good match."""
-    counter = Counter()
+    log = context.network.requests
+    before = log.count(DBLP.key)
     warnings: list[str] = []
     best: DblpMatch | None = None
     down = False
     for query in queries(title, authors):
         try:
-            hits = await search(query, client=client, store=store, now=now, max_age_s=max_age_s,
-                                pacer=pacer, counter=counter, api_url=api_url, backoff=backoff)
+            hits = await search(query, context=context, api_url=api_url)
         except MalformedAnswer as exc:
             warnings.append(f"dblp.org: malformed answer for {query!r}: {exc}")
             break
-        except ServiceDown as exc:
+        except DblpError as exc:
             warnings.append(str(exc))
             down = True
             break
@@ -301,4 +290,41 @@ async def lookup(
             best = match
         if best and best.strength != "weak":  # a weak match may still be bettered
             break
-    return DblpLookup(match=best, warnings=tuple(warnings), requests=counter.sent, down=down)
+    return DblpLookup(match=best, warnings=tuple(warnings),
+                      requests=log.count(DBLP.key) - before, down=down)
+
+
+class DblpMatches(Source[DblpMatch]):
+    """Formal DBLP records for papers, by the keys of ``papers`` (arXiv ids).
+
+    Papers are searched one after the other; once DBLP fails, it is not asked again
+    in the run. ``unknown`` holds the keys without a match.
+    """
+
+    service = DBLP
+
+    def __init__(self, context: SourceContext, papers: Mapping[str, PaperQuery], *,
+                 api_url: str = API_URL) -> None:
+        super().__init__(context)
+        self.papers = papers
+        self.api_url = api_url
+
+    async def _fetch(self, keys: Iterable[str]) -> SourceResult[DblpMatch]:
+        matches: dict[str, DblpMatch] = {}
+        unknown: list[str] = []
+        warnings: list[str] = []
+        for key in keys:
+            paper = self.papers.get(key)
+            if paper is None or not paper.title or not paper.authors:
+                continue
+            found = await lookup(paper.title, paper.authors, context=self.context,
+                                 api_url=self.api_url)
+            warnings.extend(found.warnings)
+            if found.match:
+                matches[key] = found.match
+            else:
+                unknown.append(key)
+            if found.down:
+                warnings.append("dblp.org: not asked again this run")
+                break
+        return SourceResult(facts=matches, unknown=tuple(unknown), warnings=tuple(warnings))

@@ -25,17 +25,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
-
-import httpx
-from urllib3.util.retry import Retry
+from urllib.parse import urlsplit
 
 from listwatch import net
 from listwatch.config import DEFAULT_USER_AGENT
 from listwatch.credentials import PUBLIC_API_URL
+from listwatch.errors import GitHubError
 from listwatch.identifiers import is_full_name
 from listwatch.model import CacheEntry, FactCache, RepoFacts
+from listwatch.net.services import GITHUB
 from listwatch.sources import cache
-from listwatch.sources.http import ServiceDown, send
+from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "github.repo"
 BATCH = 100
@@ -47,13 +47,8 @@ _FIELDS = """fragment RepoFields on Repository {
 }"""
 
 
-@dataclass(frozen=True)
-class RepoReport:
-    """Facts by lowercase ``owner/name`` as linked; warnings; requests sent."""
-
-    facts: Mapping[str, RepoFacts]
-    warnings: tuple[str, ...]
-    requests: int
+# Facts by lowercase ``owner/name`` as linked; warnings; requests sent.
+RepoReport = SourceResult[RepoFacts]
 
 
 def graphql_url(api_url: str) -> str:
@@ -147,137 +142,203 @@ def _from_cache(entry: CacheEntry) -> RepoFacts | None:
 
 @dataclass
 class _Run:
-    """Mutable state of one fetch: results, warnings, request count."""
+    """Mutable state of one fetch: results and warnings."""
 
     facts: dict[str, RepoFacts]
     warnings: list[str]
-    requests: int = 0
 
 
-async def fetch_repos(
-    names: Iterable[str],
-    *,
-    client: httpx.AsyncClient,
-    token: str | None,
-    api_url: str = PUBLIC_API_URL,
-    store: FactCache | None = None,
-    now: datetime,
-    max_age_s: float,
-    user_agent: str = DEFAULT_USER_AGENT,
-    timeout: float = 20.0,
-) -> RepoReport:
-    """Facts for every ``owner/name`` in ``names`` (cached facts younger than ``max_age_s``
-    are not asked again)."""
-    wanted: dict[str, str] = {}
-    run = _Run(facts={}, warnings=[])
-    for name in names:
-        name = name.strip().strip("/").removesuffix(".git")
-        if not is_full_name(name):
-            run.warnings.append(f"github: not a repository name: {name!r}")
-            continue
-        wanted.setdefault(name.lower(), name)
-    entries = cache.get_many(store, NAMESPACE, wanted)
-    stale: dict[str, CacheEntry] = {}
-    todo: list[str] = []
-    for key in wanted:
-        entry = entries.get(key)
-        cached = _from_cache(entry) if entry else None
-        if entry and cached and cache.is_fresh(entry, now, max_age_s):
-            run.facts[key] = replace(cached, requested=wanted[key])
-        else:
-            if entry and cached:
-                stale[key] = entry
-            todo.append(key)
-    if todo and token:
-        todo = await _graphql(todo, wanted, run, client=client, token=token, api_url=api_url,
-                              store=store, now=now)
-    if todo:
-        await asyncio.to_thread(_rest, todo, wanted, stale, run, api_url=api_url,
-                                store=store, now=now, user_agent=user_agent, timeout=timeout)
-    for key, entry in stale.items():  # what is known, even if old
-        if key not in run.facts:
-            cached = _from_cache(entry)
-            if cached:
+class GitHubRepos(Source[RepoFacts]):
+    """Repository facts by ``owner/name`` (GraphQL with a token, anonymous REST without)."""
+
+    service = GITHUB
+
+    def __init__(self, context: SourceContext, *, token: str | None,
+                 api_url: str = PUBLIC_API_URL, user_agent: str = DEFAULT_USER_AGENT,
+                 timeout: float = 20.0) -> None:
+        super().__init__(context)
+        self.token = token
+        self.api_url = api_url
+        self.user_agent = user_agent
+        self.timeout = timeout
+
+    async def _fetch(self, keys: Iterable[str]) -> RepoReport:
+        """Cached facts younger than the context's max age are not asked again."""
+        context = self.context
+        wanted: dict[str, str] = {}
+        run = _Run(facts={}, warnings=[])
+        for name in keys:
+            name = name.strip().strip("/").removesuffix(".git")
+            if not is_full_name(name):
+                run.warnings.append(f"github: not a repository name: {name!r}")
+                continue
+            wanted.setdefault(name.lower(), name)
+        entries = cache.get_many(context.cache, NAMESPACE, wanted)
+        stale: dict[str, CacheEntry] = {}
+        todo: list[str] = []
+        for key in wanted:
+            entry = entries.get(key)
+            cached = _from_cache(entry) if entry else None
+            if entry and cached and cache.is_fresh(entry, context.now, context.max_age_s):
                 run.facts[key] = replace(cached, requested=wanted[key])
-    return RepoReport(facts=dict(run.facts), warnings=tuple(run.warnings),
-                      requests=run.requests)
+            else:
+                if entry and cached:
+                    stale[key] = entry
+                todo.append(key)
+        if todo and self.token:
+            todo = await self._graphql(todo, wanted, run, token=self.token)
+        if todo:
+            await self._rest(todo, wanted, stale, run)
+        for key, entry in stale.items():  # what is known, even if old
+            if key not in run.facts:
+                cached = _from_cache(entry)
+                if cached:
+                    run.facts[key] = replace(cached, requested=wanted[key])
+        return RepoReport(facts=dict(run.facts), warnings=tuple(run.warnings))
 
+    async def _graphql(self, todo: list[str], wanted: Mapping[str, str], run: _Run, *,
+                       token: str) -> list[str]:
+        """Ask GraphQL in batches; returns the keys still unknown (for the REST fallback)."""
+        url = graphql_url(self.api_url)
+        headers = {"Authorization": f"bearer {token}"}
+        remaining: int | None = None
+        cost = 1
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            if remaining is not None and remaining < cost + 1:
+                left = len(todo) - start
+                run.warnings.append(
+                    f"github: GraphQL rate limit nearly spent (remaining {remaining}); "
+                    f"{left} repositor{'y' if left == 1 else 'ies'} not checked this run")
+                return []
+            query, variables = build_query([wanted[k] for k in batch])
+            try:
+                response = await net.send(
+                    self.network, GITHUB, "POST", url, label="api.github.com (GraphQL)",
+                    json={"query": query, "variables": variables}, headers=headers,
+                    ok_statuses=frozenset({200, 401, 403}))
+            except GitHubError as exc:
+                run.warnings.append(f"github: {exc}")
+                return []
+            if response.status_code == 401:
+                run.warnings.append("github: the token was refused by GraphQL (401); "
+                                    "falling back to anonymous REST")
+                return todo[start:]
+            if response.status_code == 403:
+                run.warnings.append("github: GraphQL refused the query (403, rate limited or "
+                                    "forbidden); stopped asking")
+                return []
+            try:
+                payload = response.json()
+            except ValueError:
+                run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
+                continue
+            if not _read_batch(payload, batch, wanted, run, fact_cache=self.context.cache,
+                               now=self.context.now):
+                left = len(todo) - start
+                run.warnings.append(f"github: GraphQL rate limit reached; {left} "
+                                    f"repositor{'y' if left == 1 else 'ies'} not checked "
+                                    "this run")
+                return []
+            data = payload.get("data") if isinstance(payload, dict) else None
+            limit = data.get("rateLimit") if isinstance(data, dict) else None
+            if isinstance(limit, dict):
+                left_now, cost_now = limit.get("remaining"), limit.get("cost")
+                remaining = left_now if isinstance(left_now, int) else None
+                cost = cost_now if isinstance(cost_now, int) else cost
+        return []
 
-async def _graphql(
-    todo: list[str], wanted: Mapping[str, str], run: _Run, *, client: httpx.AsyncClient,
-    token: str, api_url: str, store: FactCache | None, now: datetime,
-) -> list[str]:
-    """Ask GraphQL in batches; returns the keys still unknown (for the REST fallback)."""
-    url = graphql_url(api_url)
-    headers = {"Authorization": f"bearer {token}"}
-    remaining: int | None = None
-    cost = 1
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
-        if remaining is not None and remaining < cost + 1:
-            left = len(todo) - start
-            run.warnings.append(
-                f"github: GraphQL rate limit nearly spent (remaining {remaining}); "
-                f"{left} repositor{'y' if left == 1 else 'ies'} not checked this run")
-            return []
-        query, variables = build_query([wanted[k] for k in batch])
+    async def _rest(self, todo: list[str], wanted: Mapping[str, str],
+                    stale: Mapping[str, CacheEntry], run: _Run) -> None:
+        """Anonymous REST through PyGithub, one request at a time in a worker thread.
+
+        PyGithub retries nothing itself: each request goes through ``net.call`` (the
+        shared limiter, the run's retry policy and request accounting).
+        """
+        from github import Github, GithubException, UnknownObjectException
+
+        fact_cache, now = self.context.cache, self.context.now
+        policy = self.network.policy
+        gh = Github(base_url=self.api_url, user_agent=self.user_agent,
+                    timeout=max(1, int(self.timeout)), retry=0, verify=net.requests_verify(),
+                    seconds_between_requests=None, lazy=True)
+        requester = gh.requester
+        host = urlsplit(self.api_url).hostname or GITHUB.host
         try:
-            counter = _CountInto(run)
-            response = await send(client, "POST", url, service="api.github.com (GraphQL)",
-                                  json={"query": query, "variables": variables},
-                                  headers=headers, counter=counter,
-                                  ok_statuses=frozenset({200, 401, 403}),
-                                  retry_403_with_retry_after=True)
-        except ServiceDown as exc:
-            run.warnings.append(f"github: {exc}")
-            return []
-        if response.status_code == 401:
-            run.warnings.append("github: the token was refused by GraphQL (401); "
-                                "falling back to anonymous REST")
-            return todo[start:]
-        if response.status_code == 403:
-            run.warnings.append("github: GraphQL refused the query (403, rate limited or "
-                                "forbidden); stopped asking")
-            return []
-        try:
-            payload = response.json()
-        except ValueError:
-            run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
-            continue
-        if not _read_batch(payload, batch, wanted, run, store=store, now=now):
-            left = len(todo) - start
-            run.warnings.append(f"github: GraphQL rate limit reached; {left} "
-                                f"repositor{'y' if left == 1 else 'ies'} not checked this run")
-            return []
-        limit = (payload.get("data") or {}).get("rateLimit") if isinstance(payload, dict) else None
-        if isinstance(limit, dict):
-            remaining = limit.get("remaining") if isinstance(limit.get("remaining"), int) else None
-            cost = limit.get("cost") if isinstance(limit.get("cost"), int) else cost
-    return []
+            for index, key in enumerate(todo):
+                remaining = requester.rate_limiting[0]
+                if 0 <= remaining < 1:
+                    left = len(todo) - index
+                    run.warnings.append(
+                        f"github: anonymous REST budget spent ({requester.rate_limiting[1]} "
+                        f"requests an hour; set GITHUB_TOKEN for more); {left} "
+                        f"repositor{'y' if left == 1 else 'ies'} not checked this run")
+                    return
+                owner, name = wanted[key].split("/", 1)
+                entry = stale.get(key)
+                headers = {"If-None-Match": entry.etag} if entry and entry.etag else None
 
+                async def once(path: str = f"/repos/{owner}/{name}",
+                               headers: dict[str, str] | None = headers) -> Any:
+                    try:
+                        return await asyncio.to_thread(requester.requestJsonAndCheck, "GET",
+                                                       path, headers=headers)
+                    except UnknownObjectException:
+                        raise
+                    except GithubException as exc:
+                        answer = exc.headers or {}
+                        if policy.retryable(exc.status, answer, api=True):
+                            raise net.Failed(f"HTTP {exc.status}", exc.status, answer) from None
+                        raise
+                    except (OSError, RuntimeError) as exc:
+                        raise net.Failed(f"request failed ({type(exc).__name__})") from None
 
-class _CountInto:
-    """Adapter: ``send`` increments ``sent``; the run keeps the total."""
-
-    def __init__(self, run: _Run) -> None:
-        self._run = run
-
-    @property
-    def sent(self) -> int:
-        return self._run.requests
-
-    @sent.setter
-    def sent(self, value: int) -> None:
-        self._run.requests = value
+                try:
+                    response_headers, data = await net.call(self.network, GITHUB, once,
+                                                            host=host, label="REST")
+                except UnknownObjectException:
+                    facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
+                    run.facts[key] = facts
+                    cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
+                    continue
+                except (GithubException, GitHubError) as exc:
+                    if exc.status in (403, 429):
+                        run.warnings.append(
+                            f"github: REST refused (HTTP {exc.status}, rate limited); "
+                            f"{len(todo) - index} repositories not checked this run")
+                        return
+                    if exc.status is None:
+                        run.warnings.append(f"github: {exc}; stopped asking")
+                        return
+                    run.warnings.append(f"github: {wanted[key]}: REST HTTP {exc.status}")
+                    continue
+                etag = response_headers.get("etag")
+                if data is None and entry is not None:  # 304 Not Modified
+                    cached = _from_cache(entry)
+                    if cached:
+                        run.facts[key] = replace(cached, requested=wanted[key], fetched_at=now)
+                        if fact_cache is not None:
+                            fact_cache.cache_put_many(
+                                NAMESPACE, [(key, entry.value, etag or entry.etag)], now=now)
+                    continue
+                if not isinstance(data, dict) or "full_name" not in data:
+                    run.warnings.append(f"github: {wanted[key]}: malformed REST answer")
+                    continue
+                facts = facts_from_rest(wanted[key], data, now)
+                run.facts[key] = facts
+                cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now, etag=etag)
+        finally:
+            gh.close()
 
 
 def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: _Run, *,
-                store: FactCache | None, now: datetime) -> bool:
+                fact_cache: FactCache | None, now: datetime) -> bool:
     """Record the facts of one answer; False when GitHub says the rate limit is reached."""
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
         return True
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    found = payload.get("data")
+    data: dict[str, Any] = found if isinstance(found, dict) else {}
     errors: dict[str, dict[str, Any]] = {}
     general: list[str] = []
     for error in payload.get("errors") or []:
@@ -299,80 +360,14 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
         if isinstance(node, dict):
             facts = facts_from_graphql(wanted[key], node, now)
             run.facts[key] = facts
-            cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
+            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors and errors[alias].get("type") == "NOT_FOUND":
             facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
             run.facts[key] = facts
-            cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
+            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors:
             kind = errors[alias].get("type") or "error"
             run.warnings.append(f"github: {wanted[key]}: GraphQL {kind}")
         elif alias not in data:
             run.warnings.append(f"github: {wanted[key]}: missing from the GraphQL answer")
     return True
-
-
-def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheEntry],
-          run: _Run, *, api_url: str, store: FactCache | None, now: datetime, user_agent: str,
-          timeout: float) -> None:
-    """Anonymous REST through PyGithub (in a worker thread), within the budget."""
-    from github import Github, GithubException, UnknownObjectException
-
-    retry = Retry(total=2, backoff_factor=1.0, status_forcelist=(500, 502, 503, 504),
-                  allowed_methods=frozenset({"GET"}), respect_retry_after_header=True,
-                  raise_on_status=False)
-    gh = Github(base_url=api_url, user_agent=user_agent, timeout=max(1, int(timeout)),
-                retry=retry, verify=net.requests_verify(), seconds_between_requests=None,
-                lazy=True)
-    requester = gh.requester
-    try:
-        for index, key in enumerate(todo):
-            remaining = requester.rate_limiting[0]
-            if 0 <= remaining < 1:
-                left = len(todo) - index
-                run.warnings.append(
-                    f"github: anonymous REST budget spent ({requester.rate_limiting[1]} "
-                    f"requests an hour; set GITHUB_TOKEN for more); {left} "
-                    f"repositor{'y' if left == 1 else 'ies'} not checked this run")
-                return
-            owner, name = wanted[key].split("/", 1)
-            entry = stale.get(key)
-            headers = {"If-None-Match": entry.etag} if entry and entry.etag else None
-            run.requests += 1
-            try:
-                response_headers, data = requester.requestJsonAndCheck(
-                    "GET", f"/repos/{owner}/{name}", headers=headers)
-            except UnknownObjectException:
-                facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
-                run.facts[key] = facts
-                cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
-                continue
-            except GithubException as exc:
-                if exc.status in (403, 429):
-                    run.warnings.append(
-                        f"github: REST refused (HTTP {exc.status}, rate limited); "
-                        f"{len(todo) - index} repositories not checked this run")
-                    return
-                run.warnings.append(f"github: {wanted[key]}: REST HTTP {exc.status}")
-                continue
-            except (OSError, RuntimeError) as exc:
-                run.warnings.append(f"github: REST request failed ({type(exc).__name__}); "
-                                    "stopped asking")
-                return
-            etag = response_headers.get("etag")
-            if data is None and entry is not None:  # 304 Not Modified
-                cached = _from_cache(entry)
-                if cached:
-                    run.facts[key] = replace(cached, requested=wanted[key], fetched_at=now)
-                    if store is not None:
-                        store.cache_put_many(NAMESPACE, [(key, entry.value, etag or entry.etag)],
-                                             now=now)
-                continue
-            if not isinstance(data, dict) or "full_name" not in data:
-                run.warnings.append(f"github: {wanted[key]}: malformed REST answer")
-                continue
-            facts = facts_from_rest(wanted[key], data, now)
-            run.facts[key] = facts
-            cache.put(store, NAMESPACE, key, _to_json(facts), now=now, etag=etag)
-    finally:
-        gh.close()

@@ -5,7 +5,8 @@
 know. ``publicationVenue`` carries the venue's name and ``alternate_names``;
 ``venue`` is a free string ("arXiv.org" for preprints). ``year`` is often the
 year the paper first appeared, not the venue's year, so it is kept apart
-(``year``) from the publication date.
+(``year``) from the publication date. Requests are spaced by the shared limiter
+(api.semanticscholar.org: one at a time, 1 s apart).
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import httpx
-
-from listwatch.model import FactCache
+from listwatch import net
+from listwatch.errors import SemanticScholarError
+from listwatch.net.services import SEMANTIC_SCHOLAR
 from listwatch.sources import cache
-from listwatch.sources.http import Counter, Pacer, ServiceDown, send
+from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 API_URL = "https://api.semanticscholar.org/graph/v1"
 FIELDS = "title,venue,year,externalIds,publicationVenue,journal,publicationDate,authors"
@@ -56,11 +56,8 @@ class S2Record:
         return tuple(dict.fromkeys(v for v in found if v))
 
 
-@dataclass(frozen=True)
-class S2Report:
-    records: Mapping[str, S2Record | None]  # None: Semantic Scholar does not know the id
-    warnings: tuple[str, ...]
-    requests: int
+# Records by arXiv id; ``unknown``: ids Semantic Scholar does not know.
+S2Report = SourceResult[S2Record]
 
 
 def api_key(environ: Mapping[str, str] | None = None) -> str | None:
@@ -71,15 +68,20 @@ def api_key(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_record(arxiv_id: str, item: Any) -> S2Record | None:
     """One element of the batch answer; None for ``null``; ValueError if malformed."""
     if item is None:
         return None
     if not isinstance(item, dict):
         raise ValueError("an element is not an object")
-    ext = item.get("externalIds") if isinstance(item.get("externalIds"), dict) else {}
-    pv = item.get("publicationVenue") if isinstance(item.get("publicationVenue"), dict) else {}
-    journal = item.get("journal") if isinstance(item.get("journal"), dict) else {}
+    ext = _object(item.get("externalIds"))
+    pv = _object(item.get("publicationVenue"))
+    journal = _object(item.get("journal"))
     names = [pv.get("name"), *(pv.get("alternate_names") or [])]
     authors = tuple(
         a["name"] for a in item.get("authors") or []
@@ -104,55 +106,56 @@ def parse_record(arxiv_id: str, item: Any) -> S2Record | None:
     )
 
 
-async def fetch_batch(
-    arxiv_ids: Iterable[str],
-    *,
-    client: httpx.AsyncClient,
-    store: FactCache | None,
-    now: datetime,
-    max_age_s: float,
-    key: str | None = None,
-    api_url: str = API_URL,
-    pacer: Pacer | None = None,
-    backoff: float = 2.0,
-) -> S2Report:
-    """Records for ``arxiv_ids`` (cached ones are not asked again)."""
-    ids = list(dict.fromkeys(arxiv_ids))
-    records: dict[str, S2Record | None] = {}
-    warnings: list[str] = []
-    counter = Counter()
-    cached = cache.get_many(store, NAMESPACE, ids)
-    todo: list[str] = []
-    for arxiv_id in ids:
-        entry = cached.get(arxiv_id)
-        if cache.is_fresh(entry, now, max_age_s):
+class SemanticScholarPapers(Source[S2Record]):
+    """Semantic Scholar records by arXiv id, ``BATCH`` ids a request."""
+
+    service = SEMANTIC_SCHOLAR
+
+    def __init__(self, context: SourceContext, *, key: str | None = None,
+                 api_url: str = API_URL) -> None:
+        super().__init__(context)
+        self.key = key
+        self.api_url = api_url
+
+    async def _fetch(self, keys: Iterable[str]) -> S2Report:
+        """Records for arXiv ids (cached answers are not asked again)."""
+        context = self.context
+        ids = list(dict.fromkeys(keys))
+        records: dict[str, S2Record | None] = {}
+        warnings: list[str] = []
+        cached = cache.get_many(context.cache, NAMESPACE, ids)
+        todo: list[str] = []
+        for arxiv_id in ids:
+            entry = cached.get(arxiv_id)
+            if cache.is_fresh(entry, context.now, context.max_age_s):
+                try:
+                    records[arxiv_id] = parse_record(arxiv_id, cache.decode(entry))
+                    continue
+                except ValueError:
+                    pass
+            todo.append(arxiv_id)
+        headers = {"x-api-key": self.key} if self.key else None
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
             try:
-                records[arxiv_id] = parse_record(arxiv_id, cache.decode(entry))
+                response = await net.send(
+                    self.network, SEMANTIC_SCHOLAR, "POST", f"{self.api_url}/paper/batch",
+                    params={"fields": FIELDS}, json={"ids": [f"ARXIV:{i}" for i in chunk]},
+                    headers=headers,
+                )
+                data = response.json()
+                if not isinstance(data, list) or len(data) != len(chunk):
+                    raise ValueError("the answer is not a list matching the ids")
+                parsed = [parse_record(i, item) for i, item in zip(chunk, data, strict=True)]
+            except SemanticScholarError as exc:
+                warnings.append(str(exc))
+                break
+            except ValueError as exc:
+                warnings.append(f"api.semanticscholar.org: malformed batch answer: {exc}")
                 continue
-            except ValueError:
-                pass
-        todo.append(arxiv_id)
-    headers = {"x-api-key": key} if key else None
-    pacer = pacer or Pacer(1.0)
-    for start in range(0, len(todo), BATCH):
-        chunk = todo[start:start + BATCH]
-        try:
-            response = await send(
-                client, "POST", f"{api_url}/paper/batch", service="api.semanticscholar.org",
-                params={"fields": FIELDS}, json={"ids": [f"ARXIV:{i}" for i in chunk]},
-                headers=headers, pacer=pacer, counter=counter, backoff=backoff,
-            )
-            data = response.json()
-            if not isinstance(data, list) or len(data) != len(chunk):
-                raise ValueError("the answer is not a list matching the ids")
-            parsed = [parse_record(i, item) for i, item in zip(chunk, data, strict=True)]
-        except ServiceDown as exc:
-            warnings.append(str(exc))
-            break
-        except ValueError as exc:
-            warnings.append(f"api.semanticscholar.org: malformed batch answer: {exc}")
-            continue
-        for arxiv_id, item, record in zip(chunk, data, parsed, strict=True):
-            records[arxiv_id] = record
-            cache.put(store, NAMESPACE, arxiv_id, item, now=now)
-    return S2Report(records=records, warnings=tuple(warnings), requests=counter.sent)
+            for arxiv_id, item, record in zip(chunk, data, parsed, strict=True):
+                records[arxiv_id] = record
+                cache.put(context.cache, NAMESPACE, arxiv_id, item, now=context.now)
+        return S2Report(facts={k: v for k, v in records.items() if v is not None},
+                        unknown=tuple(k for k, v in records.items() if v is None),
+                        warnings=tuple(warnings))

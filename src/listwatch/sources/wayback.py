@@ -1,34 +1,26 @@
 """Wayback Machine snapshots for dead links (the availability API).
 
-One request per dead URL, paced, cached; a snapshot is only a suggestion in the
-report and PR body (``[dead] replace_with_archive`` decides whether it is written).
+One request per dead URL, paced by the shared limiter (archive.org: 0.5 s), cached;
+a snapshot is only a suggestion in the report and PR body (``[dead]
+replace_with_archive`` decides whether it is written).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
-import httpx
-
-from listwatch.model import FactCache
+from listwatch import net
+from listwatch.errors import WaybackError
+from listwatch.net.services import WAYBACK
 from listwatch.sources import cache
-from listwatch.sources.http import Counter, Pacer, ServiceDown, send
+from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 API_URL = "https://archive.org/wayback/available"
 NAMESPACE = "wayback.snapshot"
-INTERVAL = 0.5
 
-
-@dataclass(frozen=True)
-class SnapshotReport:
-    """``snapshots[url]`` is the closest archived copy's URL; absent when there is none."""
-
-    snapshots: Mapping[str, str]
-    warnings: tuple[str, ...]
-    requests: int
+# ``facts[url]`` is the closest archived copy's URL; absent when there is none.
+SnapshotReport = SourceResult[str]
 
 
 def closest_snapshot(data: Any) -> str | None:
@@ -44,34 +36,39 @@ def closest_snapshot(data: Any) -> str | None:
     return url.replace("http://web.archive.org/", "https://web.archive.org/", 1)
 
 
-async def find_snapshots(urls: Iterable[str], *, client: httpx.AsyncClient,
-                         store: FactCache | None, now: datetime, max_age_s: float,
-                         api_url: str = API_URL, interval: float = INTERVAL) -> SnapshotReport:
-    """The closest snapshot of each URL (cached answers younger than ``max_age_s`` reused)."""
-    wanted = list(dict.fromkeys(urls))
-    cached = cache.get_many(store, NAMESPACE, wanted)
-    snapshots: dict[str, str] = {}
-    warnings: list[str] = []
-    counter = Counter()
-    pacer = Pacer(interval)
-    for url in wanted:
-        entry = cached.get(url)
-        if cache.is_fresh(entry, now, max_age_s):
-            value = cache.decode(entry)
-            if isinstance(value, str) and value:
-                snapshots[url] = value
-            continue
-        try:
-            response = await send(client, "GET", api_url, service="archive.org",
-                                  params={"url": url}, pacer=pacer, counter=counter)
-            found = closest_snapshot(response.json())
-        except ServiceDown as exc:
-            warnings.append(f"{exc}; no archive snapshots looked up for the rest")
-            break
-        except ValueError:
-            warnings.append(f"archive.org: malformed availability answer for {url}")
-            continue
-        cache.put(store, NAMESPACE, url, found or "", now=now)
-        if found:
-            snapshots[url] = found
-    return SnapshotReport(snapshots=snapshots, warnings=tuple(warnings), requests=counter.sent)
+class WaybackSnapshots(Source[str]):
+    """The closest snapshot of each URL (cached answers younger than max age reused)."""
+
+    service = WAYBACK
+
+    def __init__(self, context: SourceContext, *, api_url: str = API_URL) -> None:
+        super().__init__(context)
+        self.api_url = api_url
+
+    async def _fetch(self, keys: Iterable[str]) -> SnapshotReport:
+        context = self.context
+        wanted = list(dict.fromkeys(keys))
+        cached = cache.get_many(context.cache, NAMESPACE, wanted)
+        snapshots: dict[str, str] = {}
+        warnings: list[str] = []
+        for url in wanted:
+            entry = cached.get(url)
+            if cache.is_fresh(entry, context.now, context.max_age_s):
+                value = cache.decode(entry)
+                if isinstance(value, str) and value:
+                    snapshots[url] = value
+                continue
+            try:
+                response = await net.send(self.network, WAYBACK, "GET", self.api_url,
+                                          params={"url": url})
+                found = closest_snapshot(response.json())
+            except WaybackError as exc:
+                warnings.append(f"{exc}; no archive snapshots looked up for the rest")
+                break
+            except ValueError:
+                warnings.append(f"archive.org: malformed availability answer for {url}")
+                continue
+            cache.put(context.cache, NAMESPACE, url, found or "", now=context.now)
+            if found:
+                snapshots[url] = found
+        return SnapshotReport(facts=snapshots, warnings=tuple(warnings))

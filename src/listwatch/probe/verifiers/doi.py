@@ -10,6 +10,7 @@ import json
 import re
 from urllib.parse import quote, unquote, urlsplit
 
+from listwatch.model import Status
 from listwatch.probe.classify import clean
 
 DOI_HOSTS = ("doi.org", "dx.doi.org", "www.doi.org")
@@ -50,7 +51,7 @@ def handle_api_url(doi: str) -> str:
     return f"https://doi.org/api/handles/{quote(doi, safe='/')}"
 
 
-def interpret(doi: str, status: int, body: bytes) -> tuple[str, str] | None:
+def interpret(doi: str, status: int, body: bytes) -> tuple[Status, str] | None:
     """``(status, detail)`` from a handle API answer; None when it says nothing usable."""
     try:
         data = json.loads(body.decode("utf-8"))

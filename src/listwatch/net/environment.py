@@ -1,5 +1,4 @@
-"""The shared HTTP layer: one configured ``httpx.AsyncClient`` and matching settings
-for the synchronous client libraries (PyGithub, arxiv use ``requests``).
+"""What the environment says about the network: CA bundle and proxy.
 
 Standard proxy and CA variables are honoured everywhere: ``HTTPS_PROXY``,
 ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY`` (by httpx and requests themselves) and
@@ -13,13 +12,7 @@ import os
 import socket
 import ssl
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
-
-import httpx
-
-from listwatch.config import HttpConfig
 
 CA_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
@@ -55,23 +48,6 @@ def requests_verify() -> str | bool:
     return ca_bundle() or True
 
 
-def async_client(config: HttpConfig, *, headers: Mapping[str, str] | None = None,
-                 timeout: float | None = None) -> httpx.AsyncClient:
-    """The one shared client: no automatic redirects, pooled for ``max_concurrency``."""
-    limits = httpx.Limits(
-        max_connections=config.max_concurrency,
-        max_keepalive_connections=config.max_concurrency,
-    )
-    return httpx.AsyncClient(
-        headers={"User-Agent": config.user_agent, **(headers or {})},
-        timeout=httpx.Timeout(timeout if timeout is not None else config.timeout),
-        limits=limits,
-        follow_redirects=False,
-        verify=ssl_context(),
-        trust_env=True,
-    )
-
-
 def proxy_problem(environ: Mapping[str, str] | None = None, timeout: float = 5.0) -> str | None:
     """Why the configured HTTPS proxy cannot be reached, or None.
 
@@ -97,30 +73,3 @@ def proxy_problem(environ: Mapping[str, str] | None = None, timeout: float = 5.0
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return f"the proxy {parts.scheme}://{host}:{port} is not reachable ({reason})"
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date).
-
-    None when absent or unparseable; never negative.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(int(text))
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN guard
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

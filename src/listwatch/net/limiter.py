@@ -1,0 +1,117 @@
+"""Per-host limits: requests in flight and spacing between request starts.
+
+One ``HostLimiter`` per run is shared by every caller (link checks, metadata
+APIs, reading the list), so a host sees one polite client, not several. Hosts
+with their own terms get a ``HostRule`` in ``POLITENESS``; every other host gets
+the default rule (``[http] host_concurrency`` and ``host_interval``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from listwatch.net import clock
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """At most ``concurrency`` requests in flight, starts at least ``interval`` s apart.
+
+    With one request in flight, the interval also counts from the end of the
+    previous request (a slow answer does not let the next one start at once).
+    """
+
+    interval: float
+    concurrency: int = 1
+
+
+# Per-host politeness, by the services' own terms. arXiv: "no more than one
+# request every three seconds", one connection at a time.
+POLITENESS: Mapping[str, HostRule] = {
+    "export.arxiv.org": HostRule(interval=3.0, concurrency=1),
+    "dblp.org": HostRule(interval=1.0, concurrency=1),
+    "api.semanticscholar.org": HostRule(interval=1.0, concurrency=1),
+    "archive.org": HostRule(interval=0.5, concurrency=1),
+}
+
+
+class HostState:
+    """What the limiter knows about one host during a run."""
+
+    def __init__(self, name: str, rule: HostRule) -> None:
+        self.name = name
+        self.rule = rule
+        self.slots = asyncio.Semaphore(rule.concurrency)
+        self.next_start = 0.0
+        self.not_before = 0.0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.requests = 0
+
+
+class HostLimiter:
+    """Hands out request slots per host, spaces their starts, holds hosts back."""
+
+    def __init__(self, default: HostRule, rules: Mapping[str, HostRule] = POLITENESS) -> None:
+        self.default = default
+        self.rules = {host.lower(): rule for host, rule in rules.items()}
+        self.hosts: dict[str, HostState] = {}
+
+    def state(self, host: str) -> HostState:
+        key = host.lower()
+        found = self.hosts.get(key)
+        if found is None:
+            found = self.hosts[key] = HostState(key, self.rules.get(key, self.default))
+        return found
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[HostState]:
+        """Wait for one of the host's in-flight slots and hold it.
+
+        Spacing is not waited for here but in ``wait_turn``, right before the request
+        goes out, so time spent queueing elsewhere cannot bunch request starts.
+        """
+        state = self.state(host)
+        async with state.slots:
+            state.in_flight += 1
+            state.requests += 1
+            state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
+            try:
+                yield state
+            finally:
+                state.in_flight -= 1
+                if state.rule.concurrency == 1:
+                    ended = asyncio.get_running_loop().time()
+                    state.next_start = max(state.next_start, ended + state.rule.interval)
+
+    async def wait_turn(self, state: HostState) -> None:
+        """Wait for the host's spacing (and any Retry-After); call right before sending."""
+        loop = asyncio.get_running_loop()
+        deferred = False
+        while True:
+            now = loop.time()
+            if not deferred and state.not_before > now:
+                deferred = True
+                await clock.sleep(state.not_before - now)
+                continue
+            start = max(now, state.next_start)
+            state.next_start = start + state.rule.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            return
+
+    @asynccontextmanager
+    async def turn(self, host: str) -> AsyncIterator[HostState]:
+        """A slot and the host's turn: wrap exactly one request in this."""
+        async with self.slot(host) as state:
+            await self.wait_turn(state)
+            yield state
+
+    def defer(self, host: str, seconds: float) -> None:
+        """No request to ``host`` starts for ``seconds`` (Retry-After)."""
+        state = self.state(host)
+        until = asyncio.get_running_loop().time() + seconds
+        state.not_before = max(state.not_before, until)

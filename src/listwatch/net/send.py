@@ -1,0 +1,104 @@
+"""Polite requests for API callers: the host's limits, the policy's retries, accounting.
+
+``call`` retries any one-request coroutine (an httpx request, or a client library
+running in a worker thread); ``send`` is ``call`` for one httpx request.
+Failures end as the service's ``ServiceError`` with a report-safe message (no
+headers, no secrets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from listwatch.net import clock
+from listwatch.net.context import Network
+from listwatch.net.services import Service
+
+T = TypeVar("T")
+
+
+class Failed(Exception):
+    """One try that gave no usable answer: an HTTP status (with headers), or none."""
+
+    def __init__(self, reason: str, status: int | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.headers: Mapping[str, str] = headers or {}
+
+
+async def call(network: Network, service: Service, once: Callable[[], Awaitable[T]], *,
+               host: str | None = None, label: str | None = None) -> T:
+    """Run ``once`` (one request) within ``host``'s limits until it returns.
+
+    ``once`` raises ``Failed`` for an answer or failure the policy should judge.
+    Raises ``service.error`` (or its rate-limited flavour) when the policy gives up.
+    """
+    host = host or service.host
+    label = label or service.label
+    policy = network.policy
+    tries = 0
+    while True:
+        tries += 1
+        async with network.limiter.turn(host):
+            network.requests.sent(service.key)
+            try:
+                return await once()
+            except Failed as failed:
+                problem = failed
+        if problem.status is None:
+            decision = policy.after_failure(problem.reason, tries)
+        else:
+            decision = policy.after_answer(problem.status, problem.headers, tries, api=True)
+        if decision.action != "retry":
+            reason = decision.reason or problem.reason
+            suffix = f" (after {tries} attempts)" if tries > 1 else ""
+            raise service.fail(f"{label}: {reason}{suffix}", status=problem.status,
+                               rate_limited=decision.rate_limited)
+        if decision.deferred:
+            network.limiter.defer(host, decision.wait)
+        else:
+            await clock.sleep(decision.wait)
+
+
+async def send(
+    network: Network,
+    service: Service,
+    method: str,
+    url: str,
+    *,
+    label: str | None = None,
+    params: Mapping[str, str] | None = None,
+    json: Any = None,
+    headers: Mapping[str, str] | None = None,
+    ok_statuses: frozenset[int] = frozenset({200}),
+    follow_redirects: bool = False,
+) -> httpx.Response:
+    """One request with retries; returns a response whose status is in ``ok_statuses``."""
+    label = label or service.label
+
+    async def once() -> httpx.Response:
+        try:
+            response = await network.client.request(
+                method, url, params=params, json=json, headers=headers,
+                follow_redirects=follow_redirects)
+        except httpx.TimeoutException:
+            raise Failed("timed out") from None
+        except httpx.TransportError as exc:
+            raise Failed(f"connection failed ({type(exc).__name__})") from None
+        if network.policy.retryable(response.status_code, response.headers, api=True):
+            raise Failed(f"HTTP {response.status_code}", response.status_code,
+                         response.headers)
+        return response
+
+    response = await call(network, service, once, host=urlsplit(url).hostname or service.host,
+                          label=label)
+    if response.status_code not in ok_statuses:
+        raise service.fail(f"{label}: unexpected HTTP {response.status_code}",
+                           status=response.status_code)
+    return response
