@@ -136,3 +136,7 @@ def test_find_publications_skips_entries_already_tagged() -> None:
 
     report = asyncio.run(run())
     assert report.publications == {} and report.requests == {"dblp": 0, "semantic_scholar": 0}
+
+
+def test_workshop_journal_ref_is_not_the_main_venue() -> None:
+    assert decide(paper(journal_ref="NeurIPS 2023 Workshop on ML for Systems"), None, None) is None

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from listwatch.markdown.document import Document
 from listwatch.model import Entry, LabelledLink
-from listwatch.sources.venues import canonical, preferred_spelling
+from listwatch.venues import canonical, preferred_spelling
 
 # Bracket syntaxes of labelled links; ``{label}`` and ``{url}`` are filled in.
 SYNTAXES: Mapping[str, str] = {

@@ -27,7 +27,7 @@ import httpx
 from listwatch.model import FactCache
 from listwatch.sources import cache
 from listwatch.sources.http import Counter, Pacer, ServiceDown, send
-from listwatch.sources.venues import is_preprint
+from listwatch.venues import is_preprint
 
 API_URL = "https://dblp.org/search/publ/api"
 NAMESPACE = "dblp.search"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from listwatch.model import PaperFacts, Publication
 from listwatch.sources.dblp import DblpMatch
 from listwatch.sources.semantic_scholar import S2Record
-from listwatch.sources.venues import canonical, mention, preferred_spelling, year_in
+from listwatch.venues import canonical, mention, preferred_spelling, year_in
 
 _DBLP_STRENGTH = {"strong": 0.8, "medium": 0.65, "weak": 0.45}
 JOURNAL_REF = 0.6

@@ -22,7 +22,7 @@ from listwatch.model import Entry, Proposal, Publication, Span
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.rules.common import make, source
 from listwatch.proposals.urls import same_resource
-from listwatch.sources.venues import is_preprint
+from listwatch.venues import is_preprint
 
 APPLY_AT = 0.8
 REPORT_AT = 0.4

@@ -1,17 +1,21 @@
-"""Venue names: from what services and authors write to the short names lists use.
+"""Venue vocabulary: from what services and authors write to the short names lists use.
 
-``normalise("ACL (1)")`` → ``"ACL"``; ``normalise("Proc. VLDB Endow.")`` → ``"VLDB"``;
-``normalise("Neural Information Processing Systems")`` → ``"NeurIPS"``. With a
-``vocabulary`` learned from the list, the list's own spelling of the same venue
-wins (``"USENIX ATC"`` where the list writes so, ``"Eurosys"`` if that is its style).
-``mention(comment)`` reads acceptance notes such as ``"Accepted at ISCA 2024"``.
+The bottom of the venue question, shared by the sources (which name a venue)
+and the list's house style (which spells it); it imports only the stdlib.
+
+``canonical("ACL (1)")`` → ``"ACL"``; ``canonical("Proc. VLDB Endow.")`` → ``"VLDB"``;
+``canonical("Neural Information Processing Systems")`` → ``"NeurIPS"``; CoRR and
+other preprint records are no venue (``is_preprint``). ``preferred_spelling``
+gives the list's own spelling of a venue from the names the list uses
+(``"USENIX ATC"`` where the list writes so). ``mention(comment)`` reads acceptance
+notes such as ``"Accepted at ISCA 2024"``; ``year_in`` finds a year in free text.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 # short name → other spellings: acronyms, DBLP venue strings, full names.
@@ -201,38 +205,9 @@ def canonical(raw: str | None) -> str | None:
     return None
 
 
-def spellings(short: str) -> tuple[str, ...]:
-    """Every spelling the table knows for the venue ``short``."""
-    return (short, *_TABLE.get(short, ()))
-
-
-def normalise(raw: str | None, vocabulary: Collection[str] = ()) -> str | None:
-    """The short venue name for ``raw``, in the list's own spelling when it has one.
-
-    ``vocabulary`` is the venue names the list already uses (a mapping of name
-    to count is accepted too; the most used spelling then wins among equals).
-    """
-    short = canonical(raw)
-    if short is None:
-        return None
-    return preferred_spelling(short, vocabulary)
-
-
 def venue_part(tag: str) -> str:
     """A venue tag without its year: ``"SOSP 2023"`` → ``"SOSP"``, ``"OSDI '24"`` → ``"OSDI"``."""
     return re.sub(r"\s*(?:'|’)?(?:19|20)?\d\d\s*$", "", tag.strip()).strip()
-
-
-def vocabulary_of(tags: Iterable[str | None]) -> Counter[str]:
-    """Venue names a list uses, with counts, from its venue tags (preprint tags left out)."""
-    found: Counter[str] = Counter()
-    for tag in tags:
-        if not tag:
-            continue
-        name = venue_part(tag)
-        if name and canonical(name) is not None:
-            found[name] += 1
-    return found
 
 
 def preferred_spelling(short: str, vocabulary: Collection[str] = ()) -> str:
