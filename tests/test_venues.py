@@ -2,7 +2,14 @@
 
 import pytest
 
-from listwatch.venues import canonical, is_preprint, mention, preferred_spelling, year_in
+from listwatch.venues import (
+    canonical,
+    is_preprint,
+    mention,
+    preferred_spelling,
+    split_tag,
+    year_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,3 +106,26 @@ def test_years() -> None:
     assert year_in("OSDI ’22") == 2022
     assert year_in("pages 1-12, 2021") == 2021
     assert year_in("no year") is None
+
+
+@pytest.mark.parametrize(
+    ("tag", "parts"),
+    [
+        ("SOSP 2023", ("SOSP", 2023)),
+        ("OSDI '24", ("OSDI", 2024)),
+        ("ATC’23", ("ATC", 2023)),
+        ("NeurIPS, 2024", ("NeurIPS", 2024)),
+        ("SOSP2023", ("SOSP", 2023)),
+        ("SC 23", ("SC", 2023)),
+        ("VLDB 1999", ("VLDB", 1999)),
+        ("  Findings  of ACL 2024 ", ("Findings of ACL", 2024)),
+        ("Preprint", ("Preprint", None)),
+        ("2023", ("2023", None)),
+        # the end of a longer number is no year
+        ("MSR-TR-2014-112", ("MSR-TR-2014-112", None)),
+        ("ABC 123", ("ABC 123", None)),
+        ("Python 3.11", ("Python 3.11", None)),
+    ],
+)
+def test_split_tag(tag: str, parts: tuple[str, int | None]) -> None:
+    assert split_tag(tag) == parts

@@ -132,6 +132,9 @@ _TABLE: dict[str, tuple[str, ...]] = {
 }
 
 _ORDINAL = re.compile(r"\b\d+(st|nd|rd|th)\b", re.I)
+# A tag's trailing year (see split_tag); not the end of a longer number ("MSR-TR-2014-112").
+_TAG_YEAR = re.compile(
+    r"^(?P<name>.*?)[\s,]*(?:'|’)?(?<![\d.])(?P<year>(?:19|20)\d\d|\d\d)$")
 _YEAR = re.compile(r"(?<![\d.])(?:'|’)?(19[5-9]\d|20\d\d)(?![\d])|(?:'|’)(\d\d)\b")
 
 
@@ -205,20 +208,32 @@ def canonical(raw: str | None) -> str | None:
     return None
 
 
-def venue_part(tag: str) -> str:
-    """A venue tag without its year: ``"SOSP 2023"`` → ``"SOSP"``, ``"OSDI '24"`` → ``"OSDI"``."""
-    return re.sub(r"\s*(?:'|’)?(?:19|20)?\d\d\s*$", "", tag.strip()).strip()
+def split_tag(tag: str) -> tuple[str, int | None]:
+    """A venue tag's name and year: ``"SOSP 2023"`` → ``("SOSP", 2023)``.
+
+    The year ends the tag, as four digits (19xx, 20xx) or two (20xx), after a
+    space, a comma or an apostrophe (``"OSDI '24"``, ``"ATC’23"``,
+    ``"NeurIPS, 2024"``) or directly (``"SOSP2023"``); digits that continue a
+    number (``"Python 3.11"``, ``"ABC 123"``) are no year. Whitespace is
+    collapsed; a tag without a year comes back whole, with None.
+    """
+    text = " ".join(tag.split())
+    match = _TAG_YEAR.match(text)
+    if not match or not match.group("name"):
+        return text, None
+    year = match.group("year")
+    return match.group("name"), int(year) if len(year) == 4 else 2000 + int(year)
 
 
 def preferred_spelling(short: str, vocabulary: Collection[str] = ()) -> str:
     """The list's spelling of ``short`` if the list has one, else ``short``.
 
-    Vocabulary words may carry years (``"SOSP 2023"``); only the name is used.
+    Vocabulary words may be tags with years (``"SOSP 2023"``); only the name is used.
     """
     counts: Counter[str] = Counter()
     items = vocabulary.items() if isinstance(vocabulary, Mapping) else ((v, 1) for v in vocabulary)
     for word, count in items:
-        name = venue_part(word)
+        name, _ = split_tag(word)
         if name:
             counts[name] += count
     candidates = [word for word in counts if canonical(word) == short]

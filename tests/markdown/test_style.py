@@ -12,7 +12,6 @@ from listwatch.markdown.style import (
     classify_syntax,
     escape_text,
     learn_style,
-    split_tag,
     venue_slug,
 )
 
@@ -146,10 +145,6 @@ def test_escape_text(raw: str, escaped: str) -> None:
 
 
 def test_small_helpers() -> None:
-    assert split_tag("SOSP 2023") == ("SOSP", 2023)
-    assert split_tag("OSDI '24") == ("OSDI", 2024)
-    assert split_tag("Findings of ACL 2024") == ("Findings of ACL", 2024)
-    assert split_tag("Preprint") == ("Preprint", None)
     assert venue_slug("ISPA/IUCC/BDCloud") == "ispa-iucc-bdcloud"
     assert classify_syntax(r"\[[Paper](u)]") == "gitbook"
     assert classify_syntax("[[Paper]](u)") == "awesome"

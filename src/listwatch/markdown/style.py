@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from listwatch.markdown.document import Document
 from listwatch.model import Entry, LabelledLink
-from listwatch.venues import canonical, preferred_spelling
+from listwatch.venues import canonical, preferred_spelling, split_tag
 
 # Bracket syntaxes of labelled links; ``{label}`` and ``{url}`` are filled in.
 SYNTAXES: Mapping[str, str] = {
@@ -41,7 +41,6 @@ SYNTAXES: Mapping[str, str] = {
 # The usual order of labels, for pairs the list itself never shows together.
 _PRIOR = ("personal notes", "personal note", "notes", "paper", "pdf", "arxiv", "code", "github",
           "repo", "homepage", "website", "project", "docs", "blog", "slides", "video", "talk")
-_TAG_YEAR = re.compile(r"^(?P<name>.*?)[\s,]*(?:'|’)?(?P<year>(?:19|20)\d\d|\d\d)$")
 _LINKED_TAG = re.compile(r"^[(\[]\s*\[(?P<text>[^\]]*)\]\((?P<dest>[^()\s]*)\)\s*[)\]]$")
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 
@@ -49,16 +48,6 @@ _MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 def venue_slug(name: str) -> str:
     """``"SOSP"`` → ``"sosp"``; ``"ISPA/IUCC"`` → ``"ispa-iucc"`` (path-segment form)."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def split_tag(tag: str) -> tuple[str, int | None]:
-    """``"SOSP 2023"`` → ``("SOSP", 2023)``; ``"OSDI '24"`` → ``("OSDI", 2024)``."""
-    text = " ".join(tag.split())
-    match = _TAG_YEAR.match(text)
-    if not match or not match.group("name"):
-        return text, None
-    year = match.group("year")
-    return match.group("name"), int(year) if len(year) == 4 else 2000 + int(year)
 
 
 def escape_text(text: str) -> str:
