@@ -179,10 +179,9 @@ async def _gather(config: Config, sources: Sequence[ListSource], *, store: Store
         warnings.extend(paper_report.warnings)
 
     preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
-    vocabulary = sorted({e.venue for e in entries if e.venue and not e.is_preprint})
     publication_task = asyncio.create_task(
         find_publications(preprints, papers, client=client, store=store, now=now,
-                          config=config, vocabulary=vocabulary)
+                          config=config)
     ) if preprints else None
 
     verdicts = await _probe(config, parsed, store=store, client=client, now=now,

@@ -278,7 +278,7 @@ _NOT_YET = re.compile(
 _LEADING = re.compile(r"\s*([A-Za-z][\w/&. -]{0,60}?)\s*(?:'|’)?(?:19|20)?\d\d\b")
 
 
-def mention(text: str | None, vocabulary: Collection[str] = ()) -> Mention | None:
+def mention(text: str | None) -> Mention | None:
     """The venue a comment or journal_ref says the paper appears at, if it says so.
 
     Needs either acceptance wording ("accepted at", "to appear in", "published in",
@@ -298,5 +298,5 @@ def mention(text: str | None, vocabulary: Collection[str] = ()) -> Mention | Non
         lead = _LEADING.match(clause)
         leading = lead is not None and canonical(lead.group(1)) == short
         if accepted or leading:
-            return Mention(preferred_spelling(short, vocabulary), year_in(clause), clause)
+            return Mention(short, year_in(clause), clause)
     return None

@@ -179,12 +179,11 @@ def _publication_world(world: World) -> dict[str, PaperFacts]:
     return papers
 
 
-def _find(papers: dict[str, PaperFacts], store: Store | None = None,
-          vocabulary: tuple[str, ...] = ("OSDI", "USENIX ATC", "MLSys")) -> PublicationReport:
+def _find(papers: dict[str, PaperFacts], store: Store | None = None) -> PublicationReport:
     async def run() -> PublicationReport:
         async with net.async_client(HttpConfig()) as client:
             return await find_publications(list(papers), papers, client=client, store=store,
-                                           now=NOW, config=CONFIG, vocabulary=vocabulary,
+                                           now=NOW, config=CONFIG,
                                            dblp_interval=0.2, backoff=0.1)
 
     return asyncio.run(run())

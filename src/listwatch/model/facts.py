@@ -60,9 +60,10 @@ class PaperFacts:
 class Publication:
     """Where a preprint was published, as the sources agree.
 
-    ``sources`` lists the services that support this venue (``arxiv``,
-    ``dblp``, ``semantic_scholar``); ``evidence`` their URLs; ``confidence``
-    is in ``[0, 1]``.
+    ``venue`` is the canonical short name (``listwatch.venues.canonical``), not
+    any list's spelling of it; ``sources`` lists the services that support this
+    venue (``arxiv``, ``dblp``, ``semantic_scholar``); ``evidence`` their URLs;
+    ``confidence`` is in ``[0, 1]``.
     """
 
     arxiv_id: str
