@@ -10,7 +10,6 @@ from listwatch.markdown import Document, extract_entries, read_document
 from listwatch.markdown.style import (
     HouseStyle,
     classify_syntax,
-    escape_text,
     learn_style,
     venue_slug,
 )
@@ -127,21 +126,6 @@ def test_small_documents_learn_too() -> None:
     assert style.spell_venue("ATC") == "USENIX ATC"
     assert style.venue_tag("README.md", "SOSP", 2024) == "(SOSP 2024)"
     assert style.label_order == ("Paper", "GitHub")
-
-
-@pytest.mark.parametrize(
-    ("raw", "escaped"),
-    [
-        ("Plain Title: With Colon", "Plain Title: With Colon"),
-        ("A *bold* [claim] <b>", r"A \*bold\* \[claim\] \<b\>"),
-        ("snake_case and _lead", r"snake_case and \_lead"),
-        ("Unbalanced ( paren", r"Unbalanced \( paren"),
-        ("Balanced (paren) `code`", r"Balanced (paren) \`code\`"),
-        ("two\nlines\x1b[31m", r"two lines \[31m"),
-    ],
-)
-def test_escape_text(raw: str, escaped: str) -> None:
-    assert escape_text(raw) == escaped
 
 
 def test_small_helpers() -> None:
