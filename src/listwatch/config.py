@@ -21,6 +21,7 @@ from typing import Any
 
 from listwatch import __version__
 from listwatch.errors import ConfigError
+from listwatch.identifiers import is_full_name
 
 DEFAULT_USER_AGENT = f"listwatch/{__version__} (+https://github.com/listwatch/listwatch)"
 
@@ -98,9 +99,7 @@ def _valid_globs(values: list[str]) -> str | None:
 
 
 def _valid_repo(value: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", value):
-        return None
-    return f"expected 'owner/name', got {value!r}"
+    return None if is_full_name(value) else f"expected 'owner/name', got {value!r}"
 
 
 def _valid_cron(value: str) -> str | None:
