@@ -103,7 +103,7 @@ def _valid_repo(value: str) -> str | None:
 
 
 def _valid_cron(value: str) -> str | None:
-    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
     try:
         CronTrigger.from_crontab(value, timezone="UTC")

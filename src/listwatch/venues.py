@@ -182,7 +182,7 @@ _ACRONYM_RE = re.compile(
 
 def is_preprint(raw: str | None) -> bool:
     """True for CoRR/arXiv and other informal records."""
-    return bool(raw) and _key(raw) in PREPRINT_VENUES
+    return raw is not None and _key(raw) in PREPRINT_VENUES
 
 
 def canonical(raw: str | None) -> str | None:

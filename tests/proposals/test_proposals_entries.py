@@ -170,6 +170,14 @@ def test_archived_goes_after_an_existing_star_count() -> None:
     assert applied(doc, proposals) == CODE.replace("/o/r)]", "/o/r)] ★ 1.3k (archived)")
 
 
+
+def test_stars_and_archived_evidence_is_the_facts_api_url() -> None:
+    ghe = "https://ghe.example.com/api/v3/repos/o/r"
+    (stars,) = run(CODE, repos=[repo("o/r", stars=5, api_url=ghe)],
+                   cfg=config(stars=StarsConfig(mode="text")))[1]
+    (archived,) = run(CODE, repos=[repo("o/r", archived=True, api_url=ghe)])[1]
+    assert stars.evidence == archived.evidence == (ghe,)
+
 # -- duplicate -----------------------------------------------------------------
 
 

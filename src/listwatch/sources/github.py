@@ -64,6 +64,11 @@ def graphql_url(api_url: str) -> str:
     return base + "/graphql"
 
 
+def rest_url(api_url: str, full_name: str) -> str:
+    """The REST URL of repository ``full_name`` under the API base ``api_url``."""
+    return f"{api_url.rstrip('/')}/repos/{full_name}"
+
+
 def build_query(names: list[str]) -> tuple[str, dict[str, str]]:
     """A GraphQL query with one ``repository`` alias per name, and its variables."""
     params: list[str] = []
@@ -91,7 +96,8 @@ def _when(text: Any) -> datetime | None:
         return None
 
 
-def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime) -> RepoFacts:
+def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime,
+                       api_url: str) -> RepoFacts:
     branch = node.get("defaultBranchRef")
     return RepoFacts(
         requested=requested, exists=True,
@@ -106,10 +112,12 @@ def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime) -
         homepage=node.get("homepageUrl") or None,
         url=node.get("url"),
         fetched_at=now,
+        api_url=rest_url(api_url, requested),
     )
 
 
-def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime) -> RepoFacts:
+def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime,
+                    api_url: str) -> RepoFacts:
     return RepoFacts(
         requested=requested, exists=True,
         name_with_owner=data.get("full_name"),
@@ -123,7 +131,14 @@ def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime) -> R
         homepage=data.get("homepage") or None,
         url=data.get("html_url"),
         fetched_at=now,
+        api_url=rest_url(api_url, requested),
     )
+
+
+def facts_not_found(requested: str, now: datetime, api_url: str) -> RepoFacts:
+    """GitHub says there is no repository ``requested`` (NOT_FOUND, or REST 404)."""
+    return RepoFacts(requested=requested, exists=False, fetched_at=now,
+                     api_url=rest_url(api_url, requested))
 
 
 def _to_json(facts: RepoFacts) -> dict[str, Any]:
@@ -133,11 +148,14 @@ def _to_json(facts: RepoFacts) -> dict[str, Any]:
     return data
 
 
-def _from_cache(entry: CacheEntry) -> RepoFacts | None:
+def _from_cache(entry: CacheEntry, api_url: str) -> RepoFacts | None:
+    """Cached facts; entries from before ``api_url`` was kept get it from the API base."""
     data = cache.decode(entry)
     if not isinstance(data, dict):
         return None
     try:
+        if data.get("api_url") is None and isinstance(data.get("requested"), str):
+            data["api_url"] = rest_url(api_url, data["requested"])
         data["pushed_at"] = _when(data.get("pushed_at"))
         data["fetched_at"] = entry.fetched_at
         return RepoFacts(**data)
@@ -181,7 +199,7 @@ async def fetch_repos(
     todo: list[str] = []
     for key in wanted:
         entry = entries.get(key)
-        cached = _from_cache(entry) if entry else None
+        cached = _from_cache(entry, api_url) if entry else None
         if entry and cached and cache.is_fresh(entry, now, max_age_s):
             run.facts[key] = replace(cached, requested=wanted[key])
         else:
@@ -196,7 +214,7 @@ async def fetch_repos(
                                 store=store, now=now, user_agent=user_agent, timeout=timeout)
     for key, entry in stale.items():  # what is known, even if old
         if key not in run.facts:
-            cached = _from_cache(entry)
+            cached = _from_cache(entry, api_url)
             if cached:
                 run.facts[key] = replace(cached, requested=wanted[key])
     return RepoReport(facts=dict(run.facts), warnings=tuple(run.warnings),
@@ -244,7 +262,7 @@ async def _graphql(
         except ValueError:
             run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
             continue
-        if not _read_batch(payload, batch, wanted, run, store=store, now=now):
+        if not _read_batch(payload, batch, wanted, run, store=store, now=now, api_url=api_url):
             left = len(todo) - start
             run.warnings.append(f"github: GraphQL rate limit reached; {left} "
                                 f"repositor{'y' if left == 1 else 'ies'} not checked this run")
@@ -272,7 +290,7 @@ class _CountInto:
 
 
 def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: _Run, *,
-                store: FactCache | None, now: datetime) -> bool:
+                store: FactCache | None, now: datetime, api_url: str) -> bool:
     """Record the facts of one answer; False when GitHub says the rate limit is reached."""
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
@@ -297,11 +315,11 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
         alias = f"r{index}"
         node = data.get(alias)
         if isinstance(node, dict):
-            facts = facts_from_graphql(wanted[key], node, now)
+            facts = facts_from_graphql(wanted[key], node, now, api_url)
             run.facts[key] = facts
             cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors and errors[alias].get("type") == "NOT_FOUND":
-            facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
+            facts = facts_not_found(wanted[key], now, api_url)
             run.facts[key] = facts
             cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors:
@@ -343,7 +361,7 @@ def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheE
                 response_headers, data = requester.requestJsonAndCheck(
                     "GET", f"/repos/{owner}/{name}", headers=headers)
             except UnknownObjectException:
-                facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
+                facts = facts_not_found(wanted[key], now, api_url)
                 run.facts[key] = facts
                 cache.put(store, NAMESPACE, key, _to_json(facts), now=now)
                 continue
@@ -361,7 +379,7 @@ def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheE
                 return
             etag = response_headers.get("etag")
             if data is None and entry is not None:  # 304 Not Modified
-                cached = _from_cache(entry)
+                cached = _from_cache(entry, api_url)
                 if cached:
                     run.facts[key] = replace(cached, requested=wanted[key], fetched_at=now)
                     if store is not None:
@@ -371,7 +389,7 @@ def _rest(todo: list[str], wanted: Mapping[str, str], stale: Mapping[str, CacheE
             if not isinstance(data, dict) or "full_name" not in data:
                 run.warnings.append(f"github: {wanted[key]}: malformed REST answer")
                 continue
-            facts = facts_from_rest(wanted[key], data, now)
+            facts = facts_from_rest(wanted[key], data, now, api_url)
             run.facts[key] = facts
             cache.put(store, NAMESPACE, key, _to_json(facts), now=now, etag=etag)
     finally:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from listwatch.identifiers import github_repo
 from listwatch.markdown.document import Document
 from listwatch.markdown.style import HouseStyle
-from listwatch.model import Entry, LabelledLink, Link, Proposal, RepoFacts, Span, Verdict
+from listwatch.model import Entry, Kind, LabelledLink, Link, Proposal, RepoFacts, Span, Verdict
 from listwatch.proposals.ids import proposal_id
 from listwatch.proposals.inputs import ProposalInputs
 
@@ -17,20 +17,23 @@ _ESCAPING_KINDS = frozenset({"inline", "image", "definition"})
 
 
 def make(
-    kind: str,
+    kind: Kind,
     doc: Document,
     span: Span | None,
     old: str,
     new: str,
     *,
     reason: str,
-    evidence: Iterable[str],
+    evidence: Iterable[str | None],
     confidence: float,
     apply: bool = True,
     line: int | None = None,
     anchor: str = "",
 ) -> Proposal:
-    """A proposal with its stable id; ``line`` defaults to the span's line."""
+    """A proposal with its stable id; ``line`` defaults to the span's line.
+
+    Unknown (None or empty) evidence URLs are left out, repeated ones kept once.
+    """
     if line is None:
         line = doc.position(span.start)[0] if span is not None else 1
     return Proposal(

@@ -49,8 +49,8 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
         for key, indexes in holders.items():
             if len(indexes) > 1:
                 groups[tuple(indexes)].append(key)
-        for indexes, keys in sorted(groups.items()):
-            first, *others = (entries[i] for i in indexes)
+        for group, keys in sorted(groups.items()):
+            first, *others = (entries[i] for i in group)
             lines = ", ".join(str(e.line) for e in others)
             shown = " and ".join(sorted(keys))
             yield make(
