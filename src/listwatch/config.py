@@ -33,6 +33,11 @@ def _check(fn: Check, **kw: Any) -> Any:
     return field(metadata={"check": fn}, **kw)
 
 
+def _commented(default: Any) -> Any:
+    """A field `listwatch init` writes commented out: its default follows the installed version."""
+    return field(default=default, metadata={"commented": True})
+
+
 def _at_least(low: float) -> Check:
     return lambda v: None if v >= low else f"must be >= {low}, got {v}"
 
@@ -139,7 +144,7 @@ class HttpConfig:
     max_concurrency: int = _check(_at_least(1), default=64)
     host_concurrency: int = _check(_at_least(1), default=4)
     host_interval: float = _check(_at_least(0), default=0.25)
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str = _commented(DEFAULT_USER_AGENT)
     max_redirects: int = _check(_at_least(1), default=10)
 
 
@@ -479,5 +484,5 @@ def duration_seconds(value: str | int | float) -> float:
 
 
 def section_defaults() -> Mapping[str, Any]:
-    """Every section's default values, for documentation and `listwatch init`."""
+    """Every section at its defaults, in file order: the template `listwatch init` writes."""
     return {name: cls() for name, cls in _SECTIONS.items()}
