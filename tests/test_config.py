@@ -59,6 +59,8 @@ def test_defaults_fill_missing_sections() -> None:
          "c.toml:5: [[targets]] #2 path: no such directory"),
         ('[[targets]]\nrepo = "not-a-repo"\n',
          "c.toml:2: [[targets]] #1 repo: expected 'owner/name'"),
+        ('[[targets]]\nrepo = "a/.."\n', "[[targets]] #1 repo: expected 'owner/name', got 'a/..'"),
+        ('[[targets]]\nrepo = "a/."\n', "[[targets]] #1 repo: expected 'owner/name', got 'a/.'"),
         ("[[targets]]\nfiles = [\"*.md\"]\n", "[[targets]] #1 missing required key 'repo'"),
         ("[http]\n", "at least one [[targets]] table is required"),
         ("colour = 1\n" + MINIMAL, "c.toml:1: unknown section or key 'colour'"),

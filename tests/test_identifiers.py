@@ -110,6 +110,8 @@ def test_reserved_is_lowercase_and_covers_the_former_sets() -> None:
     ("o/r", True), ("Octo-Cat/Hello.World", True), ("o/.github", True),
     ("o", False), ("o/", False), ("/r", False), ("o/r/x", False), ("-o/r", False),
     ("o_x/r", False), ("o/r x", False), ("a" * 40 + "/r", False), ("o/" + "r" * 101, False),
+    # GitHub refuses the repository names "." and ".."
+    ("a/.", False), ("a/..", False), ("a/...", True), ("a/.x", True),
 ])
 def test_is_full_name(text: str, expected: bool) -> None:
     assert is_full_name(text) is expected

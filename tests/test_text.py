@@ -1,8 +1,8 @@
-"""Outside text is data: safe for a terminal, literal in Markdown."""
+"""Outside text is data: safe for a terminal, on one line."""
 
 from __future__ import annotations
 
-from listwatch.text import markdown_code, markdown_escape, one_line, terminal_safe
+from listwatch.text import one_line, terminal_safe
 
 
 def test_terminal_safe_drops_escapes_and_bidi_overrides() -> None:
@@ -13,14 +13,3 @@ def test_one_line_collapses_and_cuts() -> None:
     assert one_line("a\n  b\tc") == "a b c"
     assert one_line("x" * 10, limit=5) == "xxxx…"
 
-
-def test_markdown_escape_keeps_text_literal() -> None:
-    escaped = markdown_escape("see [this](https://evil.example) <img src=x> a|b *c* `d`")
-    assert escaped == ("see \\[this\\](https://evil.example) \\<img src=x\\> a\\|b \\*c\\* "
-                       "\\`d\\`")
-
-
-def test_markdown_code_fences_around_backticks() -> None:
-    assert markdown_code("a`b") == "``a`b``"
-    assert markdown_code("`x") == "`` `x ``"
-    assert markdown_code("plain") == "`plain`"

@@ -21,6 +21,7 @@ from typing import Any
 
 from listwatch import __version__
 from listwatch.errors import ConfigError
+from listwatch.identifiers import is_full_name
 
 DEFAULT_USER_AGENT = f"listwatch/{__version__} (+https://github.com/listwatch/listwatch)"
 
@@ -30,6 +31,11 @@ Check = Callable[[Any], str | None]
 def _check(fn: Check, **kw: Any) -> Any:
     """A dataclass field whose value must pass ``fn`` (returns an error text or None)."""
     return field(metadata={"check": fn}, **kw)
+
+
+def _commented(default: Any) -> Any:
+    """A field `listwatch init` writes commented out: its default follows the installed version."""
+    return field(default=default, metadata={"commented": True})
 
 
 def _at_least(low: float) -> Check:
@@ -98,9 +104,7 @@ def _valid_globs(values: list[str]) -> str | None:
 
 
 def _valid_repo(value: str) -> str | None:
-    if re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}", value):
-        return None
-    return f"expected 'owner/name', got {value!r}"
+    return None if is_full_name(value) else f"expected 'owner/name', got {value!r}"
 
 
 def _valid_cron(value: str) -> str | None:
@@ -140,7 +144,7 @@ class HttpConfig:
     max_concurrency: int = _check(_at_least(1), default=64)
     host_concurrency: int = _check(_at_least(1), default=4)
     host_interval: float = _check(_at_least(0), default=0.25)
-    user_agent: str = DEFAULT_USER_AGENT
+    user_agent: str = _commented(DEFAULT_USER_AGENT)
     max_redirects: int = _check(_at_least(1), default=10)
 
 
@@ -508,5 +512,5 @@ def duration_seconds(value: str | int | float) -> float:
 
 
 def section_defaults() -> Mapping[str, Any]:
-    """Every section's default values, for documentation and `listwatch init`."""
+    """Every section at its defaults, in file order: the template `listwatch init` writes."""
     return {name: cls() for name, cls in _SECTIONS.items()}

@@ -46,7 +46,6 @@ _OWNER = r"[A-Za-z0-9][A-Za-z0-9-]{0,38}"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
 _OWNER_RE = re.compile(_OWNER)
 _NAME_RE = re.compile(_NAME)
-_FULL_NAME_RE = re.compile(f"{_OWNER}/{_NAME}")
 _WEB = ("http", "https")
 
 
@@ -103,15 +102,21 @@ def github_repo(url: str) -> RepoLink | None:
     owner, name = unquote(segments[1]), unquote(segments[2]).removesuffix(".git")
     if owner.lower() in RESERVED or not _OWNER_RE.fullmatch(owner):
         return None
-    if name in ("", ".", "..") or not _NAME_RE.fullmatch(name):
+    if not _is_repo_name(name):
         return None
     rest = "/".join(["", *segments[3:]]) if len(segments) > 3 else ""
     return RepoLink(owner, name, rest, parts.query, parts.fragment)
 
 
+def _is_repo_name(name: str) -> bool:
+    """GitHub's repository-name rule; it refuses the names ``.`` and ``..``."""
+    return name not in (".", "..") and _NAME_RE.fullmatch(name) is not None
+
+
 def is_full_name(text: str) -> bool:
-    """Whether ``text`` is a well-formed ``owner/name``."""
-    return _FULL_NAME_RE.fullmatch(text) is not None
+    """Whether ``text`` is a well-formed ``owner/name`` (see the module docstring)."""
+    owner, _, name = text.partition("/")
+    return _OWNER_RE.fullmatch(owner) is not None and _is_repo_name(name)
 
 
 # --- arXiv ------------------------------------------------------------------

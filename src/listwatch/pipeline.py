@@ -317,10 +317,8 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *,
                                     max_age_s=config.sources.cache_max_age_seconds)
     facts = await _facts(context, sources_context, links, entries, warnings, requests)
     preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
-    vocabulary = sorted({e.venue for e in entries if e.venue and not e.is_preprint})
     publication_task = asyncio.create_task(find_publications(
-        preprints, facts.papers, context=sources_context, config=config,
-        vocabulary=vocabulary)) if preprints else None
+        preprints, facts.papers, context=sources_context, config=config)) if preprints else None
 
     verdicts = await _probe(context, parsed, facts)
     publications: Mapping[str, Publication | None] = {}

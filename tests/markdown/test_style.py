@@ -10,9 +10,7 @@ from listwatch.markdown import Document, extract_entries, read_document
 from listwatch.markdown.style import (
     HouseStyle,
     classify_syntax,
-    escape_text,
     learn_style,
-    split_tag,
     venue_slug,
 )
 
@@ -130,26 +128,7 @@ def test_small_documents_learn_too() -> None:
     assert style.label_order == ("Paper", "GitHub")
 
 
-@pytest.mark.parametrize(
-    ("raw", "escaped"),
-    [
-        ("Plain Title: With Colon", "Plain Title: With Colon"),
-        ("A *bold* [claim] <b>", r"A \*bold\* \[claim\] \<b\>"),
-        ("snake_case and _lead", r"snake_case and \_lead"),
-        ("Unbalanced ( paren", r"Unbalanced \( paren"),
-        ("Balanced (paren) `code`", r"Balanced (paren) \`code\`"),
-        ("two\nlines\x1b[31m", r"two lines \[31m"),
-    ],
-)
-def test_escape_text(raw: str, escaped: str) -> None:
-    assert escape_text(raw) == escaped
-
-
 def test_small_helpers() -> None:
-    assert split_tag("SOSP 2023") == ("SOSP", 2023)
-    assert split_tag("OSDI '24") == ("OSDI", 2024)
-    assert split_tag("Findings of ACL 2024") == ("Findings of ACL", 2024)
-    assert split_tag("Preprint") == ("Preprint", None)
     assert venue_slug("ISPA/IUCC/BDCloud") == "ispa-iucc-bdcloud"
     assert classify_syntax(r"\[[Paper](u)]") == "gitbook"
     assert classify_syntax("[[Paper]](u)") == "awesome"

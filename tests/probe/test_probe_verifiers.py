@@ -13,7 +13,8 @@ from listwatch.probe.verifiers import doi, repo_tree
 REPOS = {
     "alice/tool": RepoFacts(requested="alice/tool", exists=True, name_with_owner="alice/tool"),
     "bob/old": RepoFacts(requested="bob/old", exists=True, name_with_owner="carol/new"),
-    "dave/gone": RepoFacts(requested="dave/gone", exists=False),
+    "dave/gone": RepoFacts(requested="dave/gone", exists=False,
+                           api_url="https://api.github.com/repos/dave/gone"),
     "erin/frozen": RepoFacts(requested="erin/frozen", exists=True,
                              name_with_owner="erin/frozen", archived=True),
 }
@@ -41,6 +42,13 @@ def test_github_links_from_facts(mockweb: World) -> None:
     assert v[urls[4]].status == "ok"
     assert "path inside it was not checked" in v[urls[5]].detail
     assert mockweb.hits == []
+
+
+def test_github_evidence_is_the_facts_api_url(mockweb: World) -> None:
+    ghe = "https://ghe.example.com/api/v3/repos/dave/gone"
+    facts = {"dave/gone": RepoFacts(requested="dave/gone", exists=False, api_url=ghe)}
+    (gone,) = run_probe(mockweb, ["https://github.com/dave/gone"], repo_facts=facts).values()
+    assert gone.evidence == (ghe,) and gone.detail.endswith(f"(GitHub API: {ghe})")
 
 
 def test_github_without_facts_falls_back_to_http(mockweb: World) -> None:

@@ -83,6 +83,7 @@ def ok(url: str) -> Verdict:
 
 def repo(requested: str, now: str | None = None, **kw: Any) -> RepoFacts:
     name = now or requested
+    kw.setdefault("api_url", f"https://api.github.com/repos/{requested}")
     return RepoFacts(requested=requested, exists=True, name_with_owner=name,
                      url=f"https://github.com/{name}", **kw)
 

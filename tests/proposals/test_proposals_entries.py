@@ -40,6 +40,18 @@ def test_venue_without_page_stays_plain_and_uses_list_spelling() -> None:
     assert tag.new == "(ATC 2024)"
 
 
+def test_canonical_venue_fact_is_written_in_the_list_spelling() -> None:
+    # Sources report the canonical short name ("ATC"); the list writes "USENIX ATC".
+    _doc, proposals = run(
+        "* Old (USENIX ATC 2022) \\[[Paper](https://a.org)]\n" + PRE,
+        publications=[published("2312.12456", "ATC", 2024, url=ACM)],
+    )
+    tag, paper_link = proposals
+    assert tag.new == "(USENIX ATC 2024)"
+    assert "published at USENIX ATC 2024" in tag.reason
+    assert paper_link.reason.startswith("The published paper has a page at USENIX ATC ")
+
+
 def test_colon_form_and_other_brackets() -> None:
     text = r"* Online Speculative Decoding (arXiv: 2310.07177) \[[Paper](https://arxiv.org/abs/2310.07177)]"
     _doc, proposals = run(text, publications=[published("2310.07177", "ICML", 2024,
@@ -157,6 +169,14 @@ def test_archived_goes_after_an_existing_star_count() -> None:
     doc, proposals = run(text, repos=[repo("o/r", stars=1300, archived=True)], cfg=cfg)
     assert applied(doc, proposals) == CODE.replace("/o/r)]", "/o/r)] ★ 1.3k (archived)")
 
+
+
+def test_stars_and_archived_evidence_is_the_facts_api_url() -> None:
+    ghe = "https://ghe.example.com/api/v3/repos/o/r"
+    (stars,) = run(CODE, repos=[repo("o/r", stars=5, api_url=ghe)],
+                   cfg=config(stars=StarsConfig(mode="text")))[1]
+    (archived,) = run(CODE, repos=[repo("o/r", archived=True, api_url=ghe)])[1]
+    assert stars.evidence == archived.evidence == (ghe,)
 
 # -- duplicate -----------------------------------------------------------------
 

@@ -60,6 +60,14 @@ def test_renamed_repository_deep_link_follows() -> None:
     assert "https://api.github.com/repos/flexflow/FlexFlow" in moved.evidence
 
 
+def test_rename_evidence_is_the_facts_api_url() -> None:
+    url = "https://github.com/a/old"
+    ghe = "https://ghe.example.com/api/v3/repos/a/old"
+    _, proposals, _ = one_link(url, repos=[repo("a/old", "a/new", api_url=ghe)])
+    (moved,) = proposals
+    assert moved.evidence == (ghe, "https://github.com/a/new")
+
+
 def test_case_only_rename_is_no_change() -> None:
     url = "https://github.com/Org/Repo"
     verdict = redirect(url, (url, 301), final="https://github.com/org/repo")

@@ -124,6 +124,37 @@ def test_graphql_batches_and_per_alias_not_found(tmp_path) -> None:
         assert again.facts["org/r5"].fetched_at == NOW
 
 
+def test_facts_carry_their_rest_url_under_the_configured_api_base(tmp_path) -> None:
+    from listwatch.sources import cache
+    from listwatch.state import Store
+
+    base = "https://ghe.example.com/api/v3"
+    seen: list[httpx.Request] = []
+
+    async def run(store: Store, names: list[str]) -> github.RepoReport:
+        transport = httpx.MockTransport(_graphql_handler(seen))
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await github.GitHubRepos(context(client, cache=store, now=NOW), token=TOKEN,
+                                            api_url=base).fetch(names)
+
+    with Store.open(tmp_path / "s.db") as store:
+        # a cache entry written before facts kept their api_url still loads, and gets one
+        old = github._to_json(github.facts_from_rest("o/cached", {"full_name": "o/cached"},
+                                                     NOW, base))
+        del old["api_url"]
+        cache.put(store, github.NAMESPACE, "o/cached", old, now=NOW)
+        report = asyncio.run(run(store, ["Org/Old", "org/gone", "o/cached"]))
+        assert [r.url for r in seen] == [httpx.URL("https://ghe.example.com/api/graphql")]
+        assert "cached" not in json.loads(seen[0].content)["variables"].values()  # from cache
+        assert report.facts["org/old"].api_url == f"{base}/repos/Org/Old"
+        assert report.facts["org/gone"].api_url == f"{base}/repos/org/gone"
+        assert report.facts["o/cached"].api_url == f"{base}/repos/o/cached"
+        # and the round trip through the cache keeps it
+        again = asyncio.run(run(store, ["Org/Old", "org/gone"]))
+        assert len(seen) == 1
+        assert again.facts == {key: report.facts[key] for key in ("org/old", "org/gone")}
+
+
 def test_graphql_stops_before_exhausting_rate_limit() -> None:
     seen: list[httpx.Request] = []
 

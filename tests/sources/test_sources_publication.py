@@ -23,7 +23,7 @@ def test_published_under_another_title_found_via_dblp() -> None:
     match = _match("SLoRA: Scalable Serving of Thousands of LoRA Adapters.", "MLSys", "2024",
                    key="conf/mlsys/S24", ee="https://proceedings.mlsys.org/paper/2024/x.html")
     assert match is not None
-    pub = decide(paper(), match, None, vocabulary=["OSDI", "MLSys"])
+    pub = decide(paper(), match, None)
     assert pub is not None
     assert (pub.venue, pub.year) == ("MLSys", 2024)
     assert pub.url == "https://proceedings.mlsys.org/paper/2024/x.html"
@@ -86,7 +86,7 @@ def test_comment_only_is_lower_confidence() -> None:
 def test_journal_ref_and_doi_give_the_page() -> None:
     pub = decide(paper(journal_ref="Proceedings of the 29th Symposium on Operating Systems "
                        "Principles (SOSP '23), 2023", doi="10.1145/3600006.3613165"),
-                 None, None, vocabulary=["SOSP"])
+                 None, None)
     assert pub is not None
     assert (pub.venue, pub.year) == ("SOSP", 2023)
     assert pub.url == "https://doi.org/10.1145/3600006.3613165"
@@ -137,3 +137,7 @@ def test_find_publications_skips_entries_already_tagged() -> None:
 
     report = asyncio.run(run())
     assert report.publications == {} and report.requests == {"dblp": 0, "semantic_scholar": 0}
+
+
+def test_workshop_journal_ref_is_not_the_main_venue() -> None:
+    assert decide(paper(journal_ref="NeurIPS 2023 Workshop on ML for Systems"), None, None) is None

@@ -192,14 +192,12 @@ def _publication_world(world: World) -> dict[str, PaperFacts]:
     return papers
 
 
-def _find(papers: dict[str, PaperFacts], store: Store | None = None,
-          vocabulary: tuple[str, ...] = ("OSDI", "USENIX ATC", "MLSys")) -> PublicationReport:
+def _find(papers: dict[str, PaperFacts], store: Store | None = None) -> PublicationReport:
     async def run() -> PublicationReport:
         async with net.async_client(HttpConfig()) as client:
             ctx = context(client, cache=store, policy=RetryPolicy(backoff_initial=0.1),
                           rules={**POLITENESS, "dblp.org": HostRule(interval=0.2)})
-            return await find_publications(list(papers), papers, context=ctx, config=CONFIG,
-                                           vocabulary=vocabulary)
+            return await find_publications(list(papers), papers, context=ctx, config=CONFIG)
 
     return asyncio.run(run())
 

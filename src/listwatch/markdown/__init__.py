@@ -2,6 +2,7 @@
 
 A ``Document`` is a file's exact text; links and entries point into it by
 span; ``apply_edits`` replaces spans and leaves every other character alone.
+``escape`` makes outside text literal Markdown, in the list and in reports.
 """
 
 from listwatch.markdown.document import Document, read_document

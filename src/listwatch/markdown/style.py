@@ -27,8 +27,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from listwatch.markdown.document import Document
+from listwatch.markdown.escape import escape_list_text
 from listwatch.model import Entry, LabelledLink
-from listwatch.sources.venues import canonical, preferred_spelling
+from listwatch.venues import canonical, preferred_spelling, split_tag
 
 # Bracket syntaxes of labelled links; ``{label}`` and ``{url}`` are filled in.
 SYNTAXES: Mapping[str, str] = {
@@ -41,54 +42,12 @@ SYNTAXES: Mapping[str, str] = {
 # The usual order of labels, for pairs the list itself never shows together.
 _PRIOR = ("personal notes", "personal note", "notes", "paper", "pdf", "arxiv", "code", "github",
           "repo", "homepage", "website", "project", "docs", "blog", "slides", "video", "talk")
-_TAG_YEAR = re.compile(r"^(?P<name>.*?)[\s,]*(?:'|’)?(?P<year>(?:19|20)\d\d|\d\d)$")
 _LINKED_TAG = re.compile(r"^[(\[]\s*\[(?P<text>[^\]]*)\]\((?P<dest>[^()\s]*)\)\s*[)\]]$")
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
 
 
 def venue_slug(name: str) -> str:
     """``"SOSP"`` → ``"sosp"``; ``"ISPA/IUCC"`` → ``"ispa-iucc"`` (path-segment form)."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def split_tag(tag: str) -> tuple[str, int | None]:
-    """``"SOSP 2023"`` → ``("SOSP", 2023)``; ``"OSDI '24"`` → ``("OSDI", 2024)``."""
-    text = " ".join(tag.split())
-    match = _TAG_YEAR.match(text)
-    if not match or not match.group("name"):
-        return text, None
-    year = match.group("year")
-    return match.group("name"), int(year) if len(year) == 4 else 2000 + int(year)
-
-
-def escape_text(text: str) -> str:
-    """Outside text (a title, a venue) made literal inline Markdown on one line.
-
-    Escapes backslashes, backticks, emphasis stars, brackets and angle brackets,
-    underscores at word edges (intraword ones are literal already) and
-    parentheses that do not balance.
-    """
-    flat = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-    flat = _MD_SPECIAL.sub(r"\\\1", flat)
-    flat = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", flat)
-    return _escape_unbalanced_parens(flat)
-
-
-def _escape_unbalanced_parens(text: str) -> str:
-    opened: list[int] = []
-    unbalanced: set[int] = set()
-    for index, char in enumerate(text):
-        if index and text[index - 1] == "\\":
-            continue
-        if char == "(":
-            opened.append(index)
-        elif char == ")":
-            if opened:
-                opened.pop()
-            else:
-                unbalanced.add(index)
-    unbalanced.update(opened)
-    return "".join("\\" + c if i in unbalanced else c for i, c in enumerate(text))
 
 
 def classify_syntax(source: str) -> str | None:
@@ -183,7 +142,7 @@ class HouseStyle:
 
         Linked only when the list links its tags and the page exists.
         """
-        text = f"{escape_text(venue)} {year}"
+        text = f"{escape_list_text(venue)} {year}"
         page = self.venue_page(file, venue, year) if self.links_tags else None
         inner = f"[{text}]({self.url(page)})" if page else text
         return f"{brackets[0]}{inner}{brackets[1]}"

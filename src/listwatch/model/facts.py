@@ -12,7 +12,10 @@ class RepoFacts:
 
     ``requested`` is ``owner/name`` as linked from the list; ``name_with_owner``
     is its current name (differs after a rename). ``exists`` is False when
-    GitHub says NOT_FOUND; the other fields are then empty.
+    GitHub says NOT_FOUND; the other fields are then empty. ``api_url`` is the
+    REST URL that answers for ``requested`` under the configured API base
+    (``https://api.github.com/repos/o/r``, or GitHub Enterprise's): the
+    evidence for these facts.
     """
 
     requested: str
@@ -28,6 +31,7 @@ class RepoFacts:
     homepage: str | None = None
     url: str | None = None
     fetched_at: datetime | None = None
+    api_url: str | None = None
 
     @property
     def renamed(self) -> bool:
@@ -60,9 +64,10 @@ class PaperFacts:
 class Publication:
     """Where a preprint was published, as the sources agree.
 
-    ``sources`` lists the services that support this venue (``arxiv``,
-    ``dblp``, ``semantic_scholar``); ``evidence`` their URLs; ``confidence``
-    is in ``[0, 1]``.
+    ``venue`` is the canonical short name (``listwatch.venues.canonical``), not
+    any list's spelling of it; ``sources`` lists the services that support this
+    venue (``arxiv``, ``dblp``, ``semantic_scholar``); ``evidence`` their URLs;
+    ``confidence`` is in ``[0, 1]``.
     """
 
     arxiv_id: str

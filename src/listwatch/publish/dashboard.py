@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from listwatch.markdown.escape import code_cell, escape_inline
 from listwatch.model import Status
 from listwatch.publish.markers import dashboard_marker
 from listwatch.publish.model import LinkResult
-from listwatch.text import markdown_code, markdown_escape
 
 MAX_ROWS = 300
 # A URL that can stand as a Markdown link target as it is (no spaces, brackets, pipes).
@@ -82,20 +82,15 @@ def draft_dashboard(repository: str, links: Sequence[LinkResult], snapshots: Map
                           problems=problems)
 
 
-def _code_cell(text: str) -> str:
-    """Inline code in a table cell: GFM splits cells at a pipe even inside code."""
-    return markdown_code(text).replace("|", "\\|")
-
-
 def _row(url: str, results: Sequence[LinkResult], snapshots: Mapping[str, str] | None) -> str:
-    places = ", ".join(_code_cell(f"{r.link.file}:{r.link.line}") for r in results[:3])
+    places = ", ".join(code_cell(f"{r.link.file}:{r.link.line}") for r in results[:3])
     if len(results) > 3:
         places += f" (+{len(results) - 3})"
     verdict = results[0].verdict
-    why = markdown_escape(verdict.detail or verdict.status)
+    why = escape_inline(verdict.detail or verdict.status)
     evidence = " ".join(f"[evidence]({item})" for item in verdict.evidence[:2]
                         if _SAFE_TARGET.fullmatch(item))
-    cells = [places, _code_cell(url), f"{why} {evidence}".strip()]
+    cells = [places, code_cell(url), f"{why} {evidence}".strip()]
     if snapshots is not None:
         snapshot = snapshots.get(url)
         usable = snapshot is not None and _SAFE_TARGET.fullmatch(snapshot)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from listwatch.config import Config
+from listwatch.markdown.escape import code_span, escape_inline
 from listwatch.model import Kind, Proposal
 from listwatch.publish.markers import proposals_marker
 from listwatch.publish.model import EntryFacts, PullRequestDraft
-from listwatch.text import markdown_code, markdown_escape
 
 KIND_HEADINGS: dict[Kind, str] = {
     "moved": "Moved links (permanent redirects and renamed repositories)",
@@ -39,10 +39,10 @@ def _change(proposal: Proposal) -> str:
     if proposal.new == proposal.old:
         return ""
     if proposal.span is None:
-        return f": {markdown_code(proposal.old)}, suggested {markdown_code(proposal.new)}"
+        return f": {code_span(proposal.old)}, suggested {code_span(proposal.new)}"
     if not proposal.old.strip():
-        return f": adds {markdown_code(proposal.new.strip())}"
-    return f": {markdown_code(proposal.old)} → {markdown_code(proposal.new)}"
+        return f": adds {code_span(proposal.new.strip())}"
+    return f": {code_span(proposal.old)} → {code_span(proposal.new)}"
 
 
 def _row(proposal: Proposal) -> str:
@@ -50,7 +50,7 @@ def _row(proposal: Proposal) -> str:
     confidence = f" (confidence {proposal.confidence:.2f})" if proposal.confidence < 0.9 else ""
     evidence = _evidence(proposal)
     evidence = f" — evidence {evidence}" if evidence else ""
-    return (f"- `{proposal.file}:{proposal.line}`{change}. {markdown_escape(proposal.reason)}"
+    return (f"- `{proposal.file}:{proposal.line}`{change}. {escape_inline(proposal.reason)}"
             f"{confidence}{evidence}")
 
 
@@ -73,7 +73,7 @@ def _stars_table(entries: Sequence[EntryFacts]) -> list[str]:
         return []
     lines = ["<details><summary>Star counts of the linked repositories</summary>", "",
              "| repository | stars |", "| --- | ---: |"]
-    lines.extend(f"| {markdown_escape(name)} | {stars} |" for name, stars in rows)
+    lines.extend(f"| {escape_inline(name)} | {stars} |" for name, stars in rows)
     lines.extend(["", "</details>", ""])
     return lines
 

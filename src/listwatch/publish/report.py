@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from listwatch.markdown import Document
+from listwatch.markdown.escape import code_cell, escape_inline
 from listwatch.model import (
     SEVERITY,
     Entry,
@@ -18,7 +19,7 @@ from listwatch.model import (
     Verdict,
 )
 from listwatch.publish.model import EntryFacts, LinkResult, Outcome, Published, Report
-from listwatch.text import markdown_code, markdown_escape, one_line, terminal_safe
+from listwatch.text import one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
 
@@ -369,21 +370,21 @@ def render_markdown(report: Report) -> str:
                     f"→ {verdict.final_url}"
             lines.append(
                 f"| {_status_label(verdict)} | `{result.link.file}:{result.link.line}` | "
-                f"{markdown_code(result.link.resolved)} | {_cell(detail)} |"
+                f"{code_cell(result.link.resolved)} | {_cell(detail)} |"
             )
         lines.append("")
     if report.mode == "run" and report.proposals:
         lines.extend(["### Proposed changes", "", "| kind | where | change | reason |",
                       "| --- | --- | --- | --- |"])
         for proposal in report.proposals:
-            change = f"{markdown_code(proposal.old)} → {markdown_code(proposal.new)}" \
+            change = f"{code_cell(proposal.old)} → {code_cell(proposal.new)}" \
                 if proposal.new != proposal.old else ""
             lines.append(f"| {proposal.kind} | `{proposal.file}:{proposal.line}` | "
                          f"{change} | {_cell(proposal.reason)} |")
         lines.append("")
     if report.warnings:
         lines.extend(["### Warnings", ""])
-        lines.extend(f"- {markdown_escape(w)}" for w in report.warnings)
+        lines.extend(f"- {escape_inline(w)}" for w in report.warnings)
         lines.append("")
     lines.append(f"_{len(report.links)} links in {len(report.files)} files, "
                  f"{sum(counts.values())} distinct URLs._")
@@ -392,4 +393,4 @@ def render_markdown(report: Report) -> str:
 
 def _cell(text: str) -> str:
     """A table cell: escaped so outside text (including ``|``) cannot break the table."""
-    return markdown_escape(text)
+    return escape_inline(text)

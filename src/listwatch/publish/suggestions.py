@@ -15,9 +15,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from listwatch.markdown.escape import escape_inline
 from listwatch.model import Edit, Proposal
 from listwatch.publish.markers import suggestion_marker
-from listwatch.text import markdown_escape
 
 # GitHub shows three lines of context around each change; those are in the diff too.
 CONTEXT = 3
@@ -114,7 +114,7 @@ def _body(proposal: Proposal, text: str) -> str:
     evidence = " ".join(f"[{n}]({url})" for n, url in enumerate(proposal.evidence[:4], 1))
     lines = [
         f"**{proposal.kind}** (confidence {proposal.confidence:.2f}): "
-        f"{markdown_escape(proposal.reason)}",
+        f"{escape_inline(proposal.reason)}",
     ]
     if evidence:
         lines.append(f"Evidence: {evidence}")

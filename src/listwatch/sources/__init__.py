@@ -9,5 +9,6 @@ Every source is built with a ``SourceContext`` and answers ``fetch(keys)`` with 
   preprints were published, weighed by ``publication.decide`` in
   ``preprints.find_publications``.
 - ``wayback.WaybackSnapshots``: archived copies of dead links.
-- ``venues``: venue names normalised to the list's own vocabulary.
+Venue names are ``listwatch.venues``' canonical short names; the list's own
+spelling is applied where the list is edited (``proposals``).
 """

@@ -27,7 +27,7 @@ from listwatch.errors import DblpError
 from listwatch.net.services import DBLP
 from listwatch.sources import cache
 from listwatch.sources.interface import Source, SourceContext, SourceResult
-from listwatch.sources.venues import is_preprint
+from listwatch.venues import is_preprint
 
 API_URL = "https://dblp.org/search/publ/api"
 NAMESPACE = "dblp.search"

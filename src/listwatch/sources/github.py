@@ -59,6 +59,11 @@ def graphql_url(api_url: str) -> str:
     return base + "/graphql"
 
 
+def rest_url(api_url: str, full_name: str) -> str:
+    """The REST URL of repository ``full_name`` under the API base ``api_url``."""
+    return f"{api_url.rstrip('/')}/repos/{full_name}"
+
+
 def build_query(names: list[str]) -> tuple[str, dict[str, str]]:
     """A GraphQL query with one ``repository`` alias per name, and its variables."""
     params: list[str] = []
@@ -86,7 +91,8 @@ def _when(text: Any) -> datetime | None:
         return None
 
 
-def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime) -> RepoFacts:
+def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime,
+                       api_url: str) -> RepoFacts:
     branch = node.get("defaultBranchRef")
     return RepoFacts(
         requested=requested, exists=True,
@@ -101,10 +107,12 @@ def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime) -
         homepage=node.get("homepageUrl") or None,
         url=node.get("url"),
         fetched_at=now,
+        api_url=rest_url(api_url, requested),
     )
 
 
-def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime) -> RepoFacts:
+def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime,
+                    api_url: str) -> RepoFacts:
     return RepoFacts(
         requested=requested, exists=True,
         name_with_owner=data.get("full_name"),
@@ -118,7 +126,14 @@ def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime) -> R
         homepage=data.get("homepage") or None,
         url=data.get("html_url"),
         fetched_at=now,
+        api_url=rest_url(api_url, requested),
     )
+
+
+def facts_not_found(requested: str, now: datetime, api_url: str) -> RepoFacts:
+    """GitHub says there is no repository ``requested`` (NOT_FOUND, or REST 404)."""
+    return RepoFacts(requested=requested, exists=False, fetched_at=now,
+                     api_url=rest_url(api_url, requested))
 
 
 def _to_json(facts: RepoFacts) -> dict[str, Any]:
@@ -128,11 +143,14 @@ def _to_json(facts: RepoFacts) -> dict[str, Any]:
     return data
 
 
-def _from_cache(entry: CacheEntry) -> RepoFacts | None:
+def _from_cache(entry: CacheEntry, api_url: str) -> RepoFacts | None:
+    """Cached facts; entries from before ``api_url`` was kept get it from the API base."""
     data = cache.decode(entry)
     if not isinstance(data, dict):
         return None
     try:
+        if data.get("api_url") is None and isinstance(data.get("requested"), str):
+            data["api_url"] = rest_url(api_url, data["requested"])
         data["pushed_at"] = _when(data.get("pushed_at"))
         data["fetched_at"] = entry.fetched_at
         return RepoFacts(**data)
@@ -178,7 +196,7 @@ class GitHubRepos(Source[RepoFacts]):
         todo: list[str] = []
         for key in wanted:
             entry = entries.get(key)
-            cached = _from_cache(entry) if entry else None
+            cached = _from_cache(entry, self.api_url) if entry else None
             if entry and cached and cache.is_fresh(entry, context.now, context.max_age_s):
                 run.facts[key] = replace(cached, requested=wanted[key])
             else:
@@ -191,7 +209,7 @@ class GitHubRepos(Source[RepoFacts]):
             await self._rest(todo, wanted, stale, run)
         for key, entry in stale.items():  # what is known, even if old
             if key not in run.facts:
-                cached = _from_cache(entry)
+                cached = _from_cache(entry, self.api_url)
                 if cached:
                     run.facts[key] = replace(cached, requested=wanted[key])
         return RepoReport(facts=dict(run.facts), warnings=tuple(run.warnings))
@@ -234,7 +252,7 @@ class GitHubRepos(Source[RepoFacts]):
                 run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
                 continue
             if not _read_batch(payload, batch, wanted, run, fact_cache=self.context.cache,
-                               now=self.context.now):
+                               now=self.context.now, api_url=self.api_url):
                 left = len(todo) - start
                 run.warnings.append(f"github: GraphQL rate limit reached; {left} "
                                     f"repositor{'y' if left == 1 else 'ies'} not checked "
@@ -297,7 +315,7 @@ class GitHubRepos(Source[RepoFacts]):
                     response_headers, data = await net.call(self.network, GITHUB, once,
                                                             host=host, label="REST")
                 except UnknownObjectException:
-                    facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
+                    facts = facts_not_found(wanted[key], now, self.api_url)
                     run.facts[key] = facts
                     cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
                     continue
@@ -314,7 +332,7 @@ class GitHubRepos(Source[RepoFacts]):
                     continue
                 etag = response_headers.get("etag")
                 if data is None and entry is not None:  # 304 Not Modified
-                    cached = _from_cache(entry)
+                    cached = _from_cache(entry, self.api_url)
                     if cached:
                         run.facts[key] = replace(cached, requested=wanted[key], fetched_at=now)
                         if fact_cache is not None:
@@ -324,7 +342,7 @@ class GitHubRepos(Source[RepoFacts]):
                 if not isinstance(data, dict) or "full_name" not in data:
                     run.warnings.append(f"github: {wanted[key]}: malformed REST answer")
                     continue
-                facts = facts_from_rest(wanted[key], data, now)
+                facts = facts_from_rest(wanted[key], data, now, self.api_url)
                 run.facts[key] = facts
                 cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now, etag=etag)
         finally:
@@ -332,7 +350,7 @@ class GitHubRepos(Source[RepoFacts]):
 
 
 def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: _Run, *,
-                fact_cache: FactCache | None, now: datetime) -> bool:
+                fact_cache: FactCache | None, now: datetime, api_url: str) -> bool:
     """Record the facts of one answer; False when GitHub says the rate limit is reached."""
     if not isinstance(payload, dict):
         run.warnings.append("github: GraphQL answer is not an object; batch skipped")
@@ -358,11 +376,11 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
         alias = f"r{index}"
         node = data.get(alias)
         if isinstance(node, dict):
-            facts = facts_from_graphql(wanted[key], node, now)
+            facts = facts_from_graphql(wanted[key], node, now, api_url)
             run.facts[key] = facts
             cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors and errors[alias].get("type") == "NOT_FOUND":
-            facts = RepoFacts(requested=wanted[key], exists=False, fetched_at=now)
+            facts = facts_not_found(wanted[key], now, api_url)
             run.facts[key] = facts
             cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
         elif alias in errors:

@@ -7,7 +7,7 @@ not asked again in the run; the other sources still decide.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,6 @@ async def find_publications(
     *,
     context: SourceContext,
     config: Config,
-    vocabulary: Collection[str] = (),
     dblp_url: str = dblp.API_URL,
     s2_url: str = semantic_scholar.API_URL,
 ) -> PublicationReport:
@@ -80,7 +79,7 @@ async def find_publications(
         requests["dblp"] = found.requests
     publications = {
         arxiv_id: decide(papers.get(arxiv_id), matches.get(arxiv_id), records.get(arxiv_id),
-                         vocabulary, arxiv_id=arxiv_id)
+                         arxiv_id=arxiv_id)
         for arxiv_id in ids
     }
     return PublicationReport(publications=publications, warnings=tuple(warnings),

@@ -1,8 +1,9 @@
 """Where was a preprint published? Weighing arXiv, DBLP and Semantic Scholar.
 
 ``decide`` turns what each source says into at most one ``Publication``: the
-venue (in the list's spelling), the year, the paper's page, the sources that
-agree and a confidence. Evidence strengths (independent, combined as
+venue (its canonical short name from ``listwatch.venues``; the list's own
+spelling is applied where the list's style is, in the proposals), the year, the
+paper's page, the sources that agree and a confidence. Evidence strengths (independent, combined as
 ``1 - Π(1 - s)``):
 
 - DBLP formal record: 0.8 (title and authors match), 0.65 (medium), 0.45 (weak:
@@ -20,13 +21,13 @@ arXiv.org) → None: the entry stays an arXiv entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from listwatch.model import PaperFacts, Publication
 from listwatch.sources.dblp import DblpMatch
 from listwatch.sources.semantic_scholar import S2Record
-from listwatch.sources.venues import canonical, mention, preferred_spelling, year_in
+from listwatch.venues import canonical, mention, year_in
 
 _DBLP_STRENGTH = {"strong": 0.8, "medium": 0.65, "weak": 0.45}
 JOURNAL_REF = 0.6
@@ -115,7 +116,6 @@ def decide(
     paper: PaperFacts | None,
     dblp: DblpMatch | None,
     s2: S2Record | None,
-    vocabulary: Collection[str] = (),
     *,
     arxiv_id: str | None = None,
 ) -> Publication | None:
@@ -148,7 +148,7 @@ def decide(
     title = next((c.title for c in winners if c.title), None)
     return Publication(
         arxiv_id=ident,
-        venue=preferred_spelling(venue, vocabulary),
+        venue=venue,
         year=year,
         url=url,
         title=title,

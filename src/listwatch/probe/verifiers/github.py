@@ -1,4 +1,8 @@
-"""github.com repository links (and deep links) judged from the GitHub API's facts."""
+"""github.com repository links (and deep links) judged from the GitHub API's facts.
+
+The evidence is the facts' own REST URL (``RepoFacts.api_url``), so it names
+the API that was asked (api.github.com or a GitHub Enterprise host).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,6 @@ from collections.abc import Mapping
 
 from listwatch.identifiers import github_repo
 from listwatch.model import Hop, RepoFacts, Verdict
-
-
-def api_url(key: str) -> str:
-    return f"https://api.github.com/repos/{key}"
 
 
 def verify(url: str, facts: Mapping[str, RepoFacts]) -> Verdict | None:
@@ -20,11 +20,11 @@ def verify(url: str, facts: Mapping[str, RepoFacts]) -> Verdict | None:
     repo = facts.get(link.key)
     if repo is None:
         return None
-    evidence = (api_url(link.key),)
+    evidence = (repo.api_url,) if repo.api_url else ()
     if not repo.exists:
+        where = f" (GitHub API: {repo.api_url})" if repo.api_url else ""
         return Verdict(url=url, status="broken", via="github-api", evidence=evidence,
-                       detail=f"repository {link.owner}/{link.name} not found "
-                              f"(GitHub API: {api_url(link.key)})")
+                       detail=f"repository {link.owner}/{link.name} not found{where}")
     if repo.disabled:
         return Verdict(url=url, status="broken", via="github-api", evidence=evidence,
                        detail="repository disabled by GitHub")

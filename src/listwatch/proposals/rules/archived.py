@@ -36,6 +36,6 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
         yield make(
             "archived", doc, Span(end, end), "", " " + config.marker,
             reason=f"The GitHub repository {name} is {state} (read-only).",
-            evidence=(f"https://api.github.com/repos/{name}",),
+            evidence=(facts.api_url,),
             confidence=1.0, line=found.entry.line, anchor=item.link.url,
         )

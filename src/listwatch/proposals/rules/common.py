@@ -24,13 +24,16 @@ def make(
     new: str,
     *,
     reason: str,
-    evidence: Iterable[str],
+    evidence: Iterable[str | None],
     confidence: float,
     apply: bool = True,
     line: int | None = None,
     anchor: str = "",
 ) -> Proposal:
-    """A proposal with its stable id; ``line`` defaults to the span's line."""
+    """A proposal with its stable id; ``line`` defaults to the span's line.
+
+    Unknown (None or empty) evidence URLs are left out, repeated ones kept once.
+    """
     if line is None:
         line = doc.position(span.start)[0] if span is not None else 1
     return Proposal(

@@ -46,11 +46,11 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
             for key in _keys(entry):
                 holders[key].append(index)
         groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for key, holding in holders.items():
-            if len(holding) > 1:
-                groups[tuple(holding)].append(key)
-        for indexes, keys in sorted(groups.items()):
-            first, *others = (entries[i] for i in indexes)
+        for key, indexes in holders.items():
+            if len(indexes) > 1:
+                groups[tuple(indexes)].append(key)
+        for group, keys in sorted(groups.items()):
+            first, *others = (entries[i] for i in group)
             lines = ", ".join(str(e.line) for e in others)
             shown = " and ".join(sorted(keys))
             yield make(

@@ -28,7 +28,11 @@ PERMANENT = frozenset({301, 308})
 _LOGIN = re.compile(r"/(login|signin|sign-in|sign_in|auth|sso)(/|$|\?)", re.I)
 
 
-def _renamed(link: Link, inputs: ProposalInputs) -> tuple[str, str, tuple[str, ...]] | None:
+# (target, reason, evidence URLs; None where a source has none)
+_Move = tuple[str, str, tuple[str | None, ...]]
+
+
+def _renamed(link: Link, inputs: ProposalInputs) -> _Move | None:
     repo = github_repo(link.resolved)
     if repo is None:
         return None
@@ -39,18 +43,19 @@ def _renamed(link: Link, inputs: ProposalInputs) -> tuple[str, str, tuple[str, .
         return None
     target = f"https://github.com/{facts.name_with_owner}{repo.tail}"
     reason = f"The GitHub repository {repo.full_name} is now {facts.name_with_owner}."
-    api = f"https://api.github.com/repos/{repo.full_name}"
-    return target, reason, (api, facts.url or f"https://github.com/{facts.name_with_owner}")
+    return target, reason, (facts.api_url,
+                            facts.url or f"https://github.com/{facts.name_with_owner}")
 
 
-def _redirected(link: Link, inputs: ProposalInputs) -> tuple[str, str, tuple[str, ...]] | None:
+def _redirected(link: Link, inputs: ProposalInputs) -> _Move | None:
     verdict = verdict_for(inputs, link.resolved)
     if verdict is None or not verdict.final_url or not verdict.permanent:
         return None
     if verdict.chain and any(hop.http_status not in PERMANENT for hop in verdict.chain):
         return None
     old, new = link.resolved, with_fragment(verdict.final_url, fragment(link.resolved))
-    if same_resource(old, new) or (https_twin(old) and same_resource(https_twin(old), new)):
+    twin = https_twin(old)
+    if same_resource(old, new) or (twin is not None and same_resource(twin, new)):
         return None
     if (is_root(new) and not is_root(old)) or _LOGIN.search(urlsplit(new).path):
         return None

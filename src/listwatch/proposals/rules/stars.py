@@ -57,7 +57,7 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
         if facts.stars is None:
             continue
         name = facts.name_with_owner or found.repo_key
-        evidence = (f"https://api.github.com/repos/{name}",)
+        evidence = (facts.api_url,)
         end = item.span.end
         if config.mode == "badge":
             if "img.shields.io/github/stars/" in doc.text[end:entry.span.end]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from listwatch.markdown.style import HouseStyle, escape_text
+from listwatch.markdown.escape import escape_list_text
+from listwatch.markdown.style import HouseStyle
 from listwatch.model import Proposal
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.rules.common import make, source
@@ -43,7 +44,7 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
             if comparable(title) == comparable(old):
                 continue
             yield make(
-                "title", doc, entry.title_span, old, escape_text(title),
+                "title", doc, entry.title_span, old, escape_list_text(title),
                 reason=f"The {where} title differs from the one in the list.",
                 evidence=evidence, confidence=CONFIDENCE, apply=inputs.config.title.apply,
                 line=entry.line,

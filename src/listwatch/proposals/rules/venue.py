@@ -22,7 +22,7 @@ from listwatch.model import Entry, Proposal, Publication, Span
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.rules.common import make, source
 from listwatch.proposals.urls import same_resource
-from listwatch.sources.venues import is_preprint
+from listwatch.venues import is_preprint
 
 APPLY_AT = 0.8
 REPORT_AT = 0.4
@@ -44,7 +44,7 @@ def _on_arxiv(url: str) -> bool:
 
 
 def _paper_link(
-    doc: Document, entry: Entry, pub: Publication, style: HouseStyle, apply: bool
+    doc: Document, entry: Entry, pub: Publication, venue: str, style: HouseStyle, apply: bool
 ) -> Proposal | None:
     if not pub.url or _on_arxiv(pub.url) or labelled(entry, "Paper") is not None:
         return None
@@ -54,7 +54,7 @@ def _paper_link(
     offset, text = style.insertion(entry, "Paper", pub.url, after=entry.venue_span.end)
     return make(
         "venue", doc, Span(offset, offset), "", text,
-        reason=f"The published paper has a page at {pub.venue} and the entry has no Paper link.",
+        reason=f"The published paper has a page at {venue} and the entry has no Paper link.",
         evidence=(pub.url, *pub.evidence), confidence=pub.confidence, apply=apply,
         line=entry.line, anchor=f"paper:{entry.arxiv_id}",
     )
@@ -79,6 +79,6 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
                 evidence=pub.evidence, confidence=pub.confidence, apply=apply,
                 line=entry.line,
             )
-            paper = _paper_link(doc, entry, pub, style, apply)
+            paper = _paper_link(doc, entry, pub, venue, style, apply)
             if paper is not None:
                 yield paper

@@ -1,8 +1,15 @@
-"""Venue normalisation: service strings and free text to the short names lists use."""
+"""The venue vocabulary: service strings and free text to the short names lists use."""
 
 import pytest
 
-from listwatch.sources.venues import canonical, is_preprint, mention, normalise, year_in
+from listwatch.venues import (
+    canonical,
+    is_preprint,
+    mention,
+    preferred_spelling,
+    split_tag,
+    year_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,16 +54,18 @@ def test_preprint_detection() -> None:
     assert not is_preprint("OSDI")
 
 
-def test_list_vocabulary_wins() -> None:
-    assert normalise("USENIX Annual Technical Conference", ["USENIX ATC", "OSDI"]) == "USENIX ATC"
-    assert normalise("USENIX ATC", ["ATC", "OSDI"]) == "ATC"
-    assert normalise("EuroSys", ["Eurosys"]) == "Eurosys"
-    assert normalise("Neural Information Processing Systems", ["NIPS"]) == "NIPS"
+def test_list_spelling_wins() -> None:
+    assert preferred_spelling("ATC", ["USENIX ATC", "OSDI"]) == "USENIX ATC"
+    assert preferred_spelling("ATC", ["ATC", "OSDI"]) == "ATC"
+    assert preferred_spelling("EuroSys", ["Eurosys"]) == "Eurosys"
+    assert preferred_spelling("NeurIPS", ["NIPS"]) == "NIPS"
     # canonical spelling preferred when the list uses several for the same venue
-    assert normalise("NIPS", ["NIPS", "NeurIPS"]) == "NeurIPS"
+    assert preferred_spelling("NeurIPS", ["NIPS", "NeurIPS"]) == "NeurIPS"
     # counts: the most used spelling wins
-    assert normalise("NeurIPS", {"NIPS": 5, "NeurIPS": 1}) == "NIPS"
-    assert normalise("SOSP", ["OSDI"]) == "SOSP"
+    assert preferred_spelling("NeurIPS", {"NIPS": 5, "NeurIPS": 1}) == "NIPS"
+    assert preferred_spelling("SOSP", ["OSDI"]) == "SOSP"
+    # names with years work as vocabulary too
+    assert preferred_spelling("VLDB", ["PVLDB 2023"]) == "PVLDB"
 
 
 @pytest.mark.parametrize(
@@ -99,21 +108,24 @@ def test_years() -> None:
     assert year_in("no year") is None
 
 
-def test_vocabulary_from_tags() -> None:
-    from listwatch.sources.venues import vocabulary_of
-
-    tags = ["SOSP 2023", "OSDI '24", "USENIX ATC 2022", "arXiv 2312.07104", None, "Blog 2020",
-            "SOSP 2021"]
-    vocab = vocabulary_of(tags)
-    assert vocab == {"SOSP": 2, "OSDI": 1, "USENIX ATC": 1}
-    assert normalise("USENIX Annual Technical Conference", vocab) == "USENIX ATC"
-    # tags with years work as vocabulary too
-    assert normalise("Proc. VLDB Endow.", ["PVLDB 2023"]) == "PVLDB"
-
-
-def test_workshop_journal_ref_is_not_the_main_venue() -> None:
-    from sources_samples import paper
-
-    from listwatch.sources.publication import decide
-
-    assert decide(paper(journal_ref="NeurIPS 2023 Workshop on ML for Systems"), None, None) is None
+@pytest.mark.parametrize(
+    ("tag", "parts"),
+    [
+        ("SOSP 2023", ("SOSP", 2023)),
+        ("OSDI '24", ("OSDI", 2024)),
+        ("ATC’23", ("ATC", 2023)),
+        ("NeurIPS, 2024", ("NeurIPS", 2024)),
+        ("SOSP2023", ("SOSP", 2023)),
+        ("SC 23", ("SC", 2023)),
+        ("VLDB 1999", ("VLDB", 1999)),
+        ("  Findings  of ACL 2024 ", ("Findings of ACL", 2024)),
+        ("Preprint", ("Preprint", None)),
+        ("2023", ("2023", None)),
+        # the end of a longer number is no year
+        ("MSR-TR-2014-112", ("MSR-TR-2014-112", None)),
+        ("ABC 123", ("ABC 123", None)),
+        ("Python 3.11", ("Python 3.11", None)),
+    ],
+)
+def test_split_tag(tag: str, parts: tuple[str, int | None]) -> None:
+    assert split_tag(tag) == parts

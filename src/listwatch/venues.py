@@ -1,17 +1,21 @@
-"""Venue names: from what services and authors write to the short names lists use.
+"""Venue vocabulary: from what services and authors write to the short names lists use.
 
-``normalise("ACL (1)")`` → ``"ACL"``; ``normalise("Proc. VLDB Endow.")`` → ``"VLDB"``;
-``normalise("Neural Information Processing Systems")`` → ``"NeurIPS"``. With a
-``vocabulary`` learned from the list, the list's own spelling of the same venue
-wins (``"USENIX ATC"`` where the list writes so, ``"Eurosys"`` if that is its style).
-``mention(comment)`` reads acceptance notes such as ``"Accepted at ISCA 2024"``.
+The bottom of the venue question, shared by the sources (which name a venue)
+and the list's house style (which spells it); it imports only the stdlib.
+
+``canonical("ACL (1)")`` → ``"ACL"``; ``canonical("Proc. VLDB Endow.")`` → ``"VLDB"``;
+``canonical("Neural Information Processing Systems")`` → ``"NeurIPS"``; CoRR and
+other preprint records are no venue (``is_preprint``). ``preferred_spelling``
+gives the list's own spelling of a venue from the names the list uses
+(``"USENIX ATC"`` where the list writes so). ``mention(comment)`` reads acceptance
+notes such as ``"Accepted at ISCA 2024"``; ``year_in`` finds a year in free text.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 # short name → other spellings: acronyms, DBLP venue strings, full names.
@@ -128,6 +132,9 @@ _TABLE: dict[str, tuple[str, ...]] = {
 }
 
 _ORDINAL = re.compile(r"\b\d+(st|nd|rd|th)\b", re.I)
+# A tag's trailing year (see split_tag); not the end of a longer number ("MSR-TR-2014-112").
+_TAG_YEAR = re.compile(
+    r"^(?P<name>.*?)[\s,]*(?:'|’)?(?<![\d.])(?P<year>(?:19|20)\d\d|\d\d)$")
 _YEAR = re.compile(r"(?<![\d.])(?:'|’)?(19[5-9]\d|20\d\d)(?![\d])|(?:'|’)(\d\d)\b")
 
 
@@ -175,7 +182,7 @@ _ACRONYM_RE = re.compile(
 
 def is_preprint(raw: str | None) -> bool:
     """True for CoRR/arXiv and other informal records."""
-    return bool(raw) and _key(raw) in PREPRINT_VENUES
+    return raw is not None and _key(raw) in PREPRINT_VENUES
 
 
 def canonical(raw: str | None) -> str | None:
@@ -201,49 +208,32 @@ def canonical(raw: str | None) -> str | None:
     return None
 
 
-def spellings(short: str) -> tuple[str, ...]:
-    """Every spelling the table knows for the venue ``short``."""
-    return (short, *_TABLE.get(short, ()))
+def split_tag(tag: str) -> tuple[str, int | None]:
+    """A venue tag's name and year: ``"SOSP 2023"`` → ``("SOSP", 2023)``.
 
-
-def normalise(raw: str | None, vocabulary: Collection[str] = ()) -> str | None:
-    """The short venue name for ``raw``, in the list's own spelling when it has one.
-
-    ``vocabulary`` is the venue names the list already uses (a mapping of name
-    to count is accepted too; the most used spelling then wins among equals).
+    The year ends the tag, as four digits (19xx, 20xx) or two (20xx), after a
+    space, a comma or an apostrophe (``"OSDI '24"``, ``"ATC’23"``,
+    ``"NeurIPS, 2024"``) or directly (``"SOSP2023"``); digits that continue a
+    number (``"Python 3.11"``, ``"ABC 123"``) are no year. Whitespace is
+    collapsed; a tag without a year comes back whole, with None.
     """
-    short = canonical(raw)
-    if short is None:
-        return None
-    return preferred_spelling(short, vocabulary)
-
-
-def venue_part(tag: str) -> str:
-    """A venue tag without its year: ``"SOSP 2023"`` → ``"SOSP"``, ``"OSDI '24"`` → ``"OSDI"``."""
-    return re.sub(r"\s*(?:'|’)?(?:19|20)?\d\d\s*$", "", tag.strip()).strip()
-
-
-def vocabulary_of(tags: Iterable[str | None]) -> Counter[str]:
-    """Venue names a list uses, with counts, from its venue tags (preprint tags left out)."""
-    found: Counter[str] = Counter()
-    for tag in tags:
-        if not tag:
-            continue
-        name = venue_part(tag)
-        if name and canonical(name) is not None:
-            found[name] += 1
-    return found
+    text = " ".join(tag.split())
+    match = _TAG_YEAR.match(text)
+    if not match or not match.group("name"):
+        return text, None
+    year = match.group("year")
+    return match.group("name"), int(year) if len(year) == 4 else 2000 + int(year)
 
 
 def preferred_spelling(short: str, vocabulary: Collection[str] = ()) -> str:
     """The list's spelling of ``short`` if the list has one, else ``short``.
 
-    Vocabulary words may carry years (``"SOSP 2023"``); only the name is used.
+    Vocabulary words may be tags with years (``"SOSP 2023"``); only the name is used.
     """
     counts: Counter[str] = Counter()
     items = vocabulary.items() if isinstance(vocabulary, Mapping) else ((v, 1) for v in vocabulary)
     for word, count in items:
-        name = venue_part(word)
+        name, _ = split_tag(word)
         if name:
             counts[name] += count
     candidates = [word for word in counts if canonical(word) == short]
@@ -288,7 +278,7 @@ _NOT_YET = re.compile(
 _LEADING = re.compile(r"\s*([A-Za-z][\w/&. -]{0,60}?)\s*(?:'|’)?(?:19|20)?\d\d\b")
 
 
-def mention(text: str | None, vocabulary: Collection[str] = ()) -> Mention | None:
+def mention(text: str | None) -> Mention | None:
     """The venue a comment or journal_ref says the paper appears at, if it says so.
 
     Needs either acceptance wording ("accepted at", "to appear in", "published in",
@@ -308,5 +298,5 @@ def mention(text: str | None, vocabulary: Collection[str] = ()) -> Mention | Non
         lead = _LEADING.match(clause)
         leading = lead is not None and canonical(lead.group(1)) == short
         if accepted or leading:
-            return Mention(preferred_spelling(short, vocabulary), year_in(clause), clause)
+            return Mention(short, year_in(clause), clause)
     return None
