@@ -40,16 +40,16 @@ def proposals_marker(ids: Iterable[str]) -> str:
     return _comment(PROPOSALS, sorted(set(ids)))
 
 
-def proposal_ids(body: str | None) -> frozenset[str]:
-    """The proposal ids in a pull request body's marker (none when there is no marker).
+def _marked(bodies: Iterable[str], name: str, form: re.Pattern[str]) -> frozenset[str]:
+    """The words of every ``name`` marker in ``bodies`` that have the expected ``form``
+    (so text a person edited in cannot smuggle arbitrary strings into the store)."""
+    return frozenset(word for body in bodies for words in _words(body, name)
+                     for word in words if form.match(word))
 
-    Only well-formed ids count, so text a person edited into the body cannot smuggle
-    arbitrary strings into the store.
-    """
-    found: set[str] = set()
-    for words in _words(body or "", PROPOSALS):
-        found.update(word for word in words if _ID.match(word))
-    return frozenset(found)
+
+def proposal_ids(body: str | None) -> frozenset[str]:
+    """The proposal ids in a pull request body's marker (none when there is no marker)."""
+    return _marked([body or ""], PROPOSALS, _ID)
 
 
 def dashboard_marker(repository: str) -> str:
@@ -68,11 +68,7 @@ def left_alone_marker(head_sha: str) -> str:
 
 def left_alone_heads(bodies: Iterable[str]) -> frozenset[str]:
     """Branch heads already commented on (so the same head is never commented twice)."""
-    heads: set[str] = set()
-    for body in bodies:
-        for words in _words(body, LEFT_ALONE):
-            heads.update(word for word in words if _SHA.match(word))
-    return frozenset(heads)
+    return _marked(bodies, LEFT_ALONE, _SHA)
 
 
 def suggestion_marker(proposal_id: str) -> str:
@@ -82,11 +78,7 @@ def suggestion_marker(proposal_id: str) -> str:
 
 def suggestion_ids(bodies: Iterable[str]) -> frozenset[str]:
     """The proposal ids already suggested in these review comments."""
-    found: set[str] = set()
-    for body in bodies:
-        for words in _words(body, SUGGESTION):
-            found.update(word for word in words if _ID.match(word))
-    return frozenset(found)
+    return _marked(bodies, SUGGESTION, _ID)
 
 
 def has_commit_trailer(message: str) -> bool:
