@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from listwatch.model import Verdict
     from listwatch.publish.model import Report
+    from listwatch.publish.report import Verbosity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,6 +71,20 @@ def write_output(text: str, output: Path | None) -> None:
     from listwatch.publish.files import write_atomic
 
     write_atomic(output, text.encode("utf-8"))
+
+
+def verbosity_options(func: F) -> F:
+    """``--quiet`` / ``--verbose``, passed on as ``verbosity`` (the last one given wins)."""
+    options = (
+        click.option("--quiet", "-q", "verbosity", flag_value="quiet",
+                     help="Print only the links that need attention and one line of totals."),
+        click.option("--verbose", "-v", "verbosity", flag_value="verbose",
+                     help="Also print every other link's verdict and the requests per service."),
+        click.option("--normal", "verbosity", flag_value="normal", default=True, hidden=True),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 config_option = click.option(
@@ -131,15 +146,17 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @output_option
 @click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
+@verbosity_options
 @friendly_errors
 def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Path | None,
-          no_cache: bool) -> None:
+          no_cache: bool, verbosity: Verbosity) -> None:
     """Check every link of the configured lists, or of PATHS."""
     from listwatch.pipeline import JobOptions, run
 
     report = run(JobOptions(mode="check", config_path=config_path, paths=paths,
-                            use_cache=not no_cache, progress=_progress(fmt, output)))
-    _emit(report, fmt, output)
+                            use_cache=not no_cache,
+                            progress=_progress(fmt, output, verbosity)))
+    _emit(report, fmt, output, verbosity)
     sys.exit(1 if report.has_broken else 0)
 
 
@@ -150,15 +167,17 @@ def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Pa
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @output_option
 @click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
+@verbosity_options
 @friendly_errors
 def run(config_path: Path | None, dry_run: bool, fmt: str, output: Path | None,
-        no_cache: bool) -> None:
+        no_cache: bool, verbosity: Verbosity) -> None:
     """Run the whole job: check, gather facts, propose edits, open or update the PR."""
     from listwatch.pipeline import JobOptions, run
 
     report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run,
-                            use_cache=not no_cache, progress=_progress(fmt, output)))
-    _emit(report, fmt, output)
+                            use_cache=not no_cache,
+                            progress=_progress(fmt, output, verbosity)))
+    _emit(report, fmt, output, verbosity)
 
 
 @cli.command()
@@ -217,32 +236,45 @@ class _ProgressBar:
         self._bar.stop()
 
 
-def _progress(fmt: str, output: Path | None) -> _ProgressBar | None:
+def _progress(fmt: str, output: Path | None, verbosity: Verbosity) -> _ProgressBar | None:
     """A progress bar only for a person at a terminal reading the text report."""
-    wanted = fmt == "text" and output is None and sys.stderr.isatty()
+    wanted = (fmt == "text" and output is None and verbosity != "quiet"
+              and sys.stderr.isatty())
     return _ProgressBar() if wanted and not os.environ.get("CI") else None
 
 
-def _emit(report: Report, fmt: str, output: Path | None) -> None:
+def _emit(report: Report, fmt: str, output: Path | None, verbosity: Verbosity) -> None:
     from listwatch.publish.report import render
 
-    write_output(render(report, fmt, color=output is None and _color_wanted()), output)
-    _write_step_summary(report)
+    write_output(render(report, fmt, color=output is None and _color_wanted(),
+                        verbosity=verbosity), output)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _tell_actions(report, annotate=output is not None or fmt == "text")
 
 
-def _write_step_summary(report: Report) -> None:
-    """In GitHub Actions, append the Markdown report to the job summary."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if not path:
-        return
+def _tell_actions(report: Report, *, annotate: bool) -> None:
+    """In GitHub Actions: annotations (when stdout is not a report format), the job
+    summary, and the step outputs."""
+    from listwatch.publish.github_actions import annotation_lines, output_lines, outputs
     from listwatch.publish.report import render_markdown
 
+    if annotate:
+        for line in annotation_lines(report):
+            click.echo(line)
+    _append_to("GITHUB_STEP_SUMMARY", render_markdown(report))
+    _append_to("GITHUB_OUTPUT", output_lines(outputs(report)))
+
+
+def _append_to(variable: str, text: str) -> None:
+    """Append ``text`` to the file an Actions variable names (warn, do not fail)."""
+    path = os.environ.get(variable)
+    if not path:
+        return
     try:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown(report))
+            handle.write(text)
     except OSError as exc:
-        click.echo(f"listwatch: warning: cannot write GITHUB_STEP_SUMMARY: {exc.strerror}",
-                   err=True)
+        click.echo(f"listwatch: warning: cannot write {variable}: {exc.strerror}", err=True)
 
 
 def _color_wanted() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from listwatch.markdown import Document
 from listwatch.markdown.escape import code_cell, escape_inline
@@ -81,13 +81,18 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
 SCHEMA = "listwatch-report/1"
 
 
-def render(report: Report, fmt: str, *, color: bool = False) -> str:
-    """The `check` / `run` report in ``text``, ``json`` or ``markdown``."""
+Verbosity = Literal["quiet", "normal", "verbose"]
+
+
+def render(report: Report, fmt: str, *, color: bool = False,
+           verbosity: Verbosity = "normal") -> str:
+    """The `check` / `run` report in ``text``, ``json`` or ``markdown`` (``verbosity``
+    shapes the text report only)."""
     if fmt == "json":
         return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return render_markdown(report)
-    return render_text(report, color=color)
+    return render_text(report, color=color, verbosity=verbosity)
 
 
 def _verdict_json(result: LinkResult) -> dict[str, Any]:
@@ -277,25 +282,51 @@ def _status_label(verdict: Verdict) -> str:
     return verdict.status
 
 
-def render_text(report: Report, *, color: bool = False) -> str:
-    """Plain lines (CI logs) or a coloured table (terminal)."""
+def render_text(report: Report, *, color: bool = False,
+                verbosity: Verbosity = "normal") -> str:
+    """Plain lines (CI logs) or a coloured table (terminal).
+
+    ``quiet``: the links that need attention, what was published, one line of totals.
+    ``verbose``: also every other link with its verdict and how it was verified, and
+    the requests sent per service.
+    """
+    if verbosity == "quiet":
+        return _quiet_text(report, color=color)
     lines: list[str] = []
-    for result in _problem_rows(report):
-        verdict = result.verdict
-        where = f"{result.link.file}:{result.link.line}"
-        target = f" -> {verdict.final_url}" if verdict.final_url else ""
-        detail = f" ({one_line(verdict.detail, 160)})" if verdict.detail else ""
-        lines.append(f"{_status_label(verdict):>8}  {where}  {result.link.resolved}{target}"
-                     f"{detail}")
+    rows = _problem_rows(report)
+    if verbosity == "verbose":
+        rows = rows + [r for r in report.links if r not in rows]
+    lines.extend(_problem_line(result) for result in rows)
     for warning in report.warnings:
         lines.append(f" warning  {one_line(warning, 300)}")
     if report.mode == "run":
         lines.extend(_run_text(report))
     lines.extend(_summary_table(report))
+    if verbosity == "verbose" and report.requests:
+        sent = ", ".join(f"{service} {count}" for service, count in report.requests)
+        lines.append(f"requests: {sent}")
+    return _finish(lines, color)
+
+
+def _quiet_text(report: Report, *, color: bool) -> str:
+    lines = [_problem_line(result) for result in _problem_rows(report)]
+    for item in report.published:
+        lines.extend(_published_text(item))
+    lines.append(_summary_table(report)[-1])
+    return _finish(lines, color)
+
+
+def _finish(lines: list[str], color: bool) -> str:
     text = terminal_safe("\n".join(lines)) + "\n"
-    if color:
-        return _colorize(text)
-    return text
+    return _colorize(text) if color else text
+
+
+def _problem_line(result: LinkResult) -> str:
+    verdict = result.verdict
+    where = f"{result.link.file}:{result.link.line}"
+    target = f" -> {verdict.final_url}" if verdict.final_url else ""
+    detail = f" ({one_line(verdict.detail, 160)})" if verdict.detail else ""
+    return f"{_status_label(verdict):>8}  {where}  {result.link.resolved}{target}{detail}"
 
 
 def _plural(count: int, word: str) -> str:
