@@ -146,15 +146,18 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @output_option
 @click.option("--no-cache", is_flag=True, help="Re-check links whose OK result is cached.")
+@click.option("--changed", "changed_since", metavar="BASE", default=None,
+              help="Check only lines added or changed since the git ref BASE (a pull "
+                   "request's base), in the checkout around the working directory.")
 @verbosity_options
 @friendly_errors
 def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Path | None,
-          no_cache: bool, verbosity: Verbosity) -> None:
+          no_cache: bool, changed_since: str | None, verbosity: Verbosity) -> None:
     """Check every link of the configured lists, or of PATHS."""
     from listwatch.pipeline import JobOptions, run
 
     report = run(JobOptions(mode="check", config_path=config_path, paths=paths,
-                            use_cache=not no_cache,
+                            changed_since=changed_since, use_cache=not no_cache,
                             progress=_progress(fmt, output, verbosity)))
     _emit(report, fmt, output, verbosity)
     sys.exit(1 if report.has_broken else 0)

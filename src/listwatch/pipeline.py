@@ -23,6 +23,7 @@ from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
+from listwatch.gitdiff import Changed, changed_lines, toplevel
 from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
 from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
@@ -53,7 +54,7 @@ from listwatch.sources.interface import SourceContext
 from listwatch.sources.preprints import find_publications
 from listwatch.sources.wayback import WaybackSnapshots
 from listwatch.state import Store
-from listwatch.targets import ListSource, read_paths, read_targets
+from listwatch.targets import ListSource, read_local, read_paths, read_targets
 
 Mode = Literal["check", "run"]
 
@@ -79,6 +80,7 @@ class JobOptions:
     mode: Mode
     config_path: Path | None
     paths: tuple[str, ...] = ()
+    changed_since: str | None = None
     use_cache: bool = True
     dry_run: bool = True
     progress: Progress | None = field(default=None, compare=False)
@@ -101,12 +103,31 @@ class RunContext:
 
 @dataclass(frozen=True)
 class Parsed:
-    """One document with its links and entries, and the list source it came from."""
+    """One document with its links and entries, and the list source it came from.
+
+    ``focus`` (`check --changed`): only links and entries on these lines are checked.
+    """
 
     source: ListSource = field(repr=False)
     document: Document
     links: tuple[Link, ...] = field(repr=False)
     entries: tuple[Entry, ...] = field(repr=False)
+    focus: Changed | None = field(default=None, repr=False)
+
+    @property
+    def checked_links(self) -> tuple[Link, ...]:
+        focus = self.focus
+        return self.links if focus is None else tuple(
+            link for link in self.links if focus.touches(link.line))
+
+    @property
+    def checked_entries(self) -> tuple[Entry, ...]:
+        focus = self.focus
+        if focus is None:
+            return self.entries
+        last = self.document.position
+        return tuple(entry for entry in self.entries
+                     if focus.touches(entry.line, last(max(entry.span.end - 1, 0))[0]))
 
 
 @dataclass(frozen=True)
@@ -185,6 +206,7 @@ def run(options: JobOptions) -> Report:
             proposals=done.changes.proposals, diff=done.changes.diff,
             pull_request=done.changes.pull_request, warnings=(*findings.warnings, *done.notes),
             requests=done.requests, published=done.published,
+            changed_since=options.changed_since,
         )
         store.finish_run(run_id, report.finished_at, json.dumps(summary_json(report)))
     return report
@@ -213,11 +235,15 @@ async def _job(config: Config, options: JobOptions, *, store: Store, now: dateti
         context = RunContext(config=config, network=net.Network.for_run(config, client),
                              store=store, now=now, run_id=run_id, use_cache=options.use_cache,
                              environ=os.environ, progress=options.progress)
-        sources = await _read(context, options.paths)
-        findings = await _gather(context, sources, snapshots=options.mode == "run")
+        sources = await _read(context, options.paths, changed=options.changed_since is not None)
+        focus = await _focus(sources, options.changed_since)
+        findings = await _gather(context, sources, snapshots=options.mode == "run",
+                                 focus=focus)
         entry_facts = _entry_facts(findings)
         if options.mode != "run":
-            return _Done(findings, entry_facts, requests=findings.requests)
+            return _Done(findings, entry_facts, requests=findings.requests,
+                         changes=_on_changed_lines(config, findings, entry_facts, store, now)
+                         if focus is not None else Changes())
         session = _session(context, token) if token else None
         try:
             seen = await _observe(session, context, findings)
@@ -289,8 +315,14 @@ async def _publish(session: GitHubAPI | None,
     return tuple(done), tuple(notes)
 
 
-async def _read(context: RunContext, paths: Sequence[str]) -> tuple[ListSource, ...]:
-    """The lists named on the command line, else the configured targets."""
+async def _read(context: RunContext, paths: Sequence[str], *, changed: bool
+                ) -> tuple[ListSource, ...]:
+    """The lists named on the command line, else the configured targets (from the
+    checkout around the working directory for `check --changed`)."""
+    if not paths and changed:
+        root = await asyncio.to_thread(toplevel, Path.cwd())
+        return tuple([await asyncio.to_thread(read_local, dataclasses.replace(target, path=root))
+                      for target in context.config.targets])
     if not paths:
         return await read_targets(context.config.targets, network=context.network,
                                   environ=context.environ)
@@ -301,16 +333,31 @@ async def _read(context: RunContext, paths: Sequence[str]) -> tuple[ListSource, 
     return (dataclasses.replace(first, problems=tuple(problems)), *rest)
 
 
-async def _gather(context: RunContext, sources: Sequence[ListSource], *,
-                  snapshots: bool) -> Findings:
+async def _focus(sources: Sequence[ListSource], base: str | None
+                 ) -> Mapping[tuple[int, str], Changed] | None:
+    """`check --changed BASE`: the changed lines of every document, by source and path."""
+    if base is None:
+        return None
+    focus: dict[tuple[int, str], Changed] = {}
+    for source in sources:
+        if source.root is None:
+            continue
+        paths = [document.path for document in source.documents]
+        found = await asyncio.to_thread(changed_lines, source.root, base, paths)
+        focus.update(((id(source), path), lines) for path, lines in found.items())
+    return focus
+
+
+async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapshots: bool,
+                  focus: Mapping[tuple[int, str], Changed] | None = None) -> Findings:
     """Facts first (they let the probe verify GitHub and arXiv links without scraping),
     then the probe and the publication search side by side, then archived copies."""
     config = context.config
-    parsed = _parse(sources)
+    parsed = _parse(sources, focus)
     warnings: list[str] = [problem for source in sources for problem in source.problems]
     requests: dict[str, int] = {}
-    links = [link for item in parsed for link in item.links]
-    entries = [entry for item in parsed for entry in item.entries]
+    links = [link for item in parsed for link in item.checked_links]
+    entries = [entry for item in parsed for entry in item.checked_entries]
 
     sources_context = SourceContext(network=context.network, cache=context.store,
                                     now=context.now,
@@ -320,7 +367,7 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *,
     publication_task = asyncio.create_task(find_publications(
         preprints, facts.papers, context=sources_context, config=config)) if preprints else None
 
-    verdicts = await _probe(context, parsed, facts)
+    verdicts = await _probe(context, parsed, facts, flakiness=focus is None)
     publications: Mapping[str, Publication | None] = {}
     if publication_task is not None:
         found = await publication_task
@@ -367,9 +414,10 @@ async def _facts(context: RunContext, sources: SourceContext, links: Sequence[Li
     return Facts(repos=repos, papers=papers.facts, unknown_papers=frozenset(papers.unknown))
 
 
-async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
-                 ) -> dict[str, Verdict]:
-    """Probe every link once, record the verdicts, then judge flakiness.
+async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts, *,
+                 flakiness: bool = True) -> dict[str, Verdict]:
+    """Probe every link once, record the verdicts, then judge flakiness (not for the
+    new links of `check --changed`: a contributor needs the answer now).
 
     Web links of all lists go through one probe, so per-host limits hold across
     lists; relative links are checked against their own repository's files.
@@ -378,7 +426,7 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
     web: set[str] = set()
     relative: dict[int, tuple[ListSource, set[str]]] = {}
     for item in parsed:
-        for link in item.links:
+        for link in item.checked_links:
             if is_relative(link.resolved):
                 relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
             else:
@@ -409,7 +457,7 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts
     histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
     store.record_verdicts(context.run_id, fresh)
     return {url: (assess(v, histories[url], config.check, context.now)
-                  if url in histories else v)
+                  if flakiness and url in histories else v)
             for url, v in raw.items()}
 
 
@@ -453,20 +501,38 @@ def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFact
     return Changes(targets=tuple(targets), suggestions=suggested)
 
 
-def _parse(sources: Iterable[ListSource]) -> tuple[Parsed, ...]:
+def _parse(sources: Iterable[ListSource],
+           focus: Mapping[tuple[int, str], Changed] | None = None) -> tuple[Parsed, ...]:
     parsed = []
     for source in sources:
         for document in source.documents:
             links = extract_links(document)
-            parsed.append(Parsed(source, document, links, extract_entries(document, links)))
+            lines = None if focus is None else focus.get((id(source), document.path), Changed())
+            parsed.append(Parsed(source, document, links, extract_entries(document, links),
+                                 lines))
     return tuple(parsed)
+
+
+def _on_changed_lines(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts],
+                      store: Store, now: datetime) -> Changes:
+    """`check --changed`: the changes listwatch would propose on the changed lines (a
+    published preprint, a renamed repository, a duplicate entry…), reported, not made."""
+    everything = _changes(config, findings, entry_facts, declined=store.declined_ids(),
+                          now=now)
+    focus = {item.document.path: item.focus for item in findings.parsed}
+    kept = []
+    for target in everything.targets:
+        mine = tuple(p for p in target.proposals
+                     if (lines := focus.get(p.file)) is not None and lines.touches(p.line))
+        kept.append(dataclasses.replace(target, proposals=mine, files=(), pull_request=None))
+    return Changes(targets=tuple(kept))
 
 
 def _entry_facts(findings: Findings) -> tuple[EntryFacts, ...]:
     repos, papers = findings.facts.repos, findings.facts.papers
     out = []
     for item in findings.parsed:
-        for entry in item.entries:
+        for entry in item.checked_entries:
             found = tuple(repos[name.lower()] for name in entry.repos if name.lower() in repos)
             paper = papers.get(entry.arxiv_id) if entry.arxiv_id else None
             publication = findings.publications.get(entry.arxiv_id) if entry.arxiv_id else None
@@ -483,7 +549,7 @@ def _link_results(findings: Findings, repository: str | None = None
         LinkResult(link=link, verdict=findings.verdicts[link.resolved])
         for item in findings.parsed
         if repository is None or item.source.target.repo == repository
-        for link in item.links if link.resolved in findings.verdicts
+        for link in item.checked_links if link.resolved in findings.verdicts
     )
 
 

@@ -115,6 +115,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     requests: tuple[tuple[str, int], ...] = ()
     published: tuple[Published, ...] = ()
+    changed_since: str | None = None
 
     @property
     def status_counts(self) -> Counter[str]:

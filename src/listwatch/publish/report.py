@@ -216,6 +216,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "summary": summary_json(report),
     }
+    if report.changed_since is not None:
+        payload["changed_since"] = report.changed_since
+        payload["proposals"] = [_proposal_json(p) for p in report.proposals]
     if report.mode == "run":
         payload["proposals"] = [_proposal_json(p) for p in report.proposals]
         payload["diff"] = report.diff
@@ -301,6 +304,10 @@ def render_text(report: Report, *, color: bool = False,
         lines.append(f" warning  {one_line(warning, 300)}")
     if report.mode == "run":
         lines.extend(_run_text(report))
+    elif report.proposals:
+        lines.extend(["", f"{len(report.proposals)} suggestions for the changed lines"])
+        lines.extend(f"  [{p.kind}] {p.file}:{p.line}  {one_line(p.reason, 200)}"
+                     for p in report.proposals)
     lines.extend(_summary_table(report))
     if verbosity == "verbose" and report.requests:
         sent = ", ".join(f"{service} {count}" for service, count in report.requests)
