@@ -22,7 +22,9 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from listwatch.initconfig import write_starter_files
+from listwatch import __version__
+from listwatch.initconfig import ACTION as ACTION_REPOSITORY
+from listwatch.initconfig import ACTION_COMMIT, write_starter_files
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -90,8 +92,30 @@ def init_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shipped(init_workflow: Path) -> list[Path]:
-    return [*WORKFLOWS, init_workflow]
+def readme_workflows(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The workflows README.md shows ("Running in GitHub Actions"), one file each."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Running in GitHub Actions\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("\n```", 1)[0] for block in section.split("```yaml\n")[1:]]
+    folder = tmp_path_factory.mktemp("readme")
+    paths = []
+    for number, block in enumerate(blocks, 1):
+        path = folder / f"readme-{number}.yml"
+        path.write_text(block + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def shipped(init_workflow: Path, readme_workflows: list[Path]) -> list[Path]:
+    return [*WORKFLOWS, init_workflow, *readme_workflows]
+
+
+def test_the_readme_shows_the_workflows_with_the_pinned_action(
+        readme_workflows: list[Path]) -> None:
+    assert len(readme_workflows) == 2
+    for path in readme_workflows:
+        assert f"uses: {ACTION_REPOSITORY}@{ACTION_COMMIT} # v{__version__}\n" in path.read_text()
 
 
 def test_the_project_ships_both_workflows_and_an_action() -> None:

@@ -34,10 +34,11 @@ from listwatch.publish.files import write_atomic
 PLACEHOLDER_REPO = "owner/name"
 WORKFLOW_PATH = Path(".github/workflows/listwatch.yml")
 # The action the written workflow runs, pinned to a full commit (as zizmor and
-# GitHub's hardening guide ask): the release process moves ACTION_COMMIT to the
-# commit of the release's tag; the comment beside it names the version.
+# GitHub's hardening guide ask): for now the commit that added action.yml; the
+# release process moves it to the commit of the release's tag (README.md's examples
+# name the same commit). The comment written beside it names the version.
 ACTION = "listwatch/listwatch"
-ACTION_COMMIT = "0000000000000000000000000000000000000000"
+ACTION_COMMIT = "da59d1476e4483deb76bbf72a5753cd7f4272f40"
 
 HEADER = '# listwatch configuration: every key is described in README.md ("Configuration").'
 
