@@ -196,23 +196,39 @@ def schedule(config_path: Path | None, dry_run: bool, run_now: bool) -> None:
 
 
 @cli.command()
-@click.option("--repo", default="owner/name", show_default=True,
-              help="The GitHub repository that holds the list.")
+@click.option("--repo", default=None,
+              help="The GitHub repository that holds the list [default: the git origin "
+                   "remote's, else owner/name].")
 @click.option("--files", "patterns", multiple=True, default=("**/*.md",), show_default=True,
               help="Glob of list files (repeatable).")
 @click.option("--path", "local_path", default=None, help="A local checkout to read instead.")
 @config_option
-@click.option("--force", is_flag=True, help="Overwrite an existing config file.")
+@click.option("--workflow", "workflow_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="The GitHub Actions workflow to write "
+                                 "[default: .github/workflows/listwatch.yml].")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
 @friendly_errors
-def init(repo: str, patterns: tuple[str, ...], local_path: str | None, config_path: Path | None,
-         force: bool) -> None:
-    """Write a starter config.toml."""
-    from listwatch.initconfig import write_starter_config
+def init(repo: str | None, patterns: tuple[str, ...], local_path: str | None,
+         config_path: Path | None, workflow_path: Path | None, force: bool) -> None:
+    """Write a starter config.toml and a GitHub Actions workflow that runs it."""
+    from listwatch.initconfig import (
+        PLACEHOLDER_REPO,
+        WORKFLOW_PATH,
+        next_steps,
+        origin_repo,
+        write_starter_files,
+    )
 
-    config_path = config_path or Path("config.toml")
-    write_starter_config(config_path, repo=repo, patterns=patterns, local_path=local_path,
-                         force=force)
-    click.echo(f"wrote {config_path}")
+    origin = origin_repo()
+    repo = repo or origin or PLACEHOLDER_REPO
+    written = write_starter_files(config_path or Path("config.toml"),
+                                  workflow_path or WORKFLOW_PATH, repo=repo,
+                                  patterns=patterns, local_path=local_path, force=force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo("next steps:")
+    for line in next_steps(repo, origin):
+        click.echo(line)
 
 
 class _ProgressBar:
