@@ -1,9 +1,12 @@
-"""`listwatch run` publishing through the simulated GitHub, each scenario asserting the
-repository state afterwards."""
+"""`listwatch run` publishing through the simulated GitHub: the whole pull-request
+lifecycle, each scenario asserting the repository state afterwards."""
 
 from __future__ import annotations
 
+import difflib
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,38 +15,243 @@ from .helpers import FAST_HTTP, load
 pytestmark = pytest.mark.e2e
 
 REPO = "owner/list"
+BRANCH = "listwatch/updates"
+API = "api.github.com"
 LIST = ("# Papers\n\n"
         "* Tool paper (SOSP 2023) \\[[Paper](https://papers.example/tool)] "
         "\\[[Code](https://github.com/old/tool)]\n"
-        "* Other paper (OSDI 2024) \\[[Paper](https://papers.example/other)]\n")
-PUBLISH = FAST_HTTP + "\n[pr]\nwrite_interval = 0\n[sources]\narxiv = false\ndblp = false\n" \
-    "semantic_scholar = false\n"
+        "* Other paper (OSDI 2024) \\[[Paper](https://papers.example/other)] "
+        "\\[[Code](https://github.com/other/thing)]\n"
+        "\n## More\n\n"
+        "* Third paper (NSDI 2022) \\[[Paper](https://papers.example/third)]\n")
+RENAMED = LIST.replace("github.com/old/tool", "github.com/new/tool")
+# Every fact is fetched afresh on each run: a test changes the world between runs.
+PUBLISH = FAST_HTTP + """
+[pr]
+write_interval = 0
+
+[sources]
+arxiv = false
+dblp = false
+semantic_scholar = false
+cache_max_age = "0s"
+"""
 
 
-def _setup(world, tmp_path: Path, *, push: bool = True, files: dict[str, str] | None = None):
-    world.github.repo(REPO, push=push).files(files or {"list.md": LIST})
-    world.github.repo("old/tool", renamed_to="new/tool", stars=10)
-    world.host("papers.example").default(status=200)
+def make_config(tmp_path: Path, extra: str = "") -> Path:
     config = tmp_path / "config.toml"
-    config.write_text(f'[[targets]]\nrepo = "{REPO}"\nfiles = ["*.md"]\n{PUBLISH}',
+    config.write_text(f'[[targets]]\nrepo = "{REPO}"\nfiles = ["*.md"]\n{PUBLISH}{extra}',
                       encoding="utf-8")
     return config
 
 
-def _run(world, config: Path, *args: str):
-    result = world.run_cli("run", "--config", str(config), "--format", "json", *args,
-                           extra_env={"GITHUB_TOKEN": world.github_token})
+def setup(world: Any, tmp_path: Path, *, push: bool = True, text: str = LIST,
+          extra: str = "") -> Path:
+    """The list repository (``old/tool`` renamed to ``new/tool``) and its config."""
+    with world.batch():
+        world.github.repo(REPO, push=push).files({"list.md": text})
+        world.github.repo("old/tool", renamed_to="new/tool", stars=10)
+        world.github.repo("other/thing", stars=5)
+        world.host("papers.example").default(status=200)
+    return make_config(tmp_path, extra)
+
+
+def cli(world: Any, config: Path, *args: str, token: bool = True
+        ) -> subprocess.CompletedProcess[str]:
+    env = {"GITHUB_TOKEN": world.github_token} if token else {}
+    return world.run_cli("run", "--config", str(config), "--format", "json", *args,
+                         extra_env=env)
+
+
+def run(world: Any, config: Path, *args: str) -> dict[str, Any]:
+    """One successful run; its target's ``published`` record."""
+    result = cli(world, config, *args)
     assert result.returncode == 0, result.stderr
-    return load(result.stdout)
+    assert world.github_token not in result.stdout + result.stderr
+    [published] = load(result.stdout)["published"]
+    return published
+
+
+def writes(world: Any, since: int = 0) -> list[str]:
+    """``METHOD path`` of every write to the GitHub API after request number ``since``."""
+    return [f"{r.method} {r.path}" for r in world.requests(API)[since:]
+            if r.method in ("POST", "PATCH", "PUT", "DELETE") and r.path != "/graphql"]
+
+
+def changed_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """``(old line, new line)`` pairs of a line-by-line comparison (replacements only)."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    pairs = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+        if tag != "equal":
+            assert tag == "replace" and i2 - i1 == j2 - j1, (tag, a[i1:i2], b[j1:j2])
+            pairs.extend(zip(a[i1:i2], b[j1:j2], strict=True))
+    return pairs
+
+
+def open_pulls(world: Any) -> list[dict[str, Any]]:
+    return [p for p in world.github.pulls(REPO) if p["state"] == "open"]
+
+
+# -- 1-3: open, leave, update --------------------------------------------------------
 
 
 def test_first_run_opens_one_pull_request_with_only_the_edited_line(world, tmp_path) -> None:
-    config = _setup(world, tmp_path)
-    report = _run(world, config)
-    [published] = report["published"]
-    assert published["pull_request"]["action"] == "created", report
-    files = world.github.branch_files(REPO, "listwatch/updates")
-    assert files["list.md"] == LIST.replace("github.com/old/tool", "github.com/new/tool")
+    config = setup(world, tmp_path)
+    published = run(world, config)
+    assert published["pull_request"]["action"] == "created"
+    base = world.github.branch_files(REPO)["list.md"]
+    head = world.github.branch_files(REPO, BRANCH)["list.md"]
+    assert changed_lines(base, head) == [(
+        "* Tool paper (SOSP 2023) \\[[Paper](https://papers.example/tool)] "
+        "\\[[Code](https://github.com/old/tool)]\n",
+        "* Tool paper (SOSP 2023) \\[[Paper](https://papers.example/tool)] "
+        "\\[[Code](https://github.com/new/tool)]\n")]
     [pull] = world.github.pulls(REPO)
-    assert pull["state"] == "open" and pull["head_ref"] == "listwatch/updates"
-    assert pull["head_repo"] == REPO and pull["files"] == ["list.md"]
+    assert pull["state"] == "open" and pull["head_ref"] == BRANCH and pull["head_repo"] == REPO
+    assert pull["files"] == ["list.md"] and pull["base_ref"] == "main"
+    assert pull["user"] == "listwatch-bot"
+    assert pull["number"] == published["pull_request"]["number"]
+    head_commit = world.github.commits(REPO, BRANCH)[0]
+    assert pull["commits"] == [head_commit["sha"]] == [published["commit"]]
+    assert head_commit["parents"] == [world.github.branch_head(REPO)["commit"]]
+    assert head_commit["message"].rstrip().endswith("Generated-by: listwatch")
+
+
+def test_a_second_run_with_the_same_facts_writes_nothing(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    run(world, config)
+    head = world.github.branch_head(REPO, BRANCH)
+    [before] = world.github.pulls(REPO)
+    seen = len(world.requests(API))
+    published = run(world, config)
+    assert published["pull_request"]["action"] == "unchanged"
+    assert writes(world, seen) == []
+    assert world.github.branch_head(REPO, BRANCH) == head
+    assert world.github.pulls(REPO) == [before]
+
+
+def test_a_new_fact_updates_the_same_pull_request(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    first = run(world, config)
+    old_head = world.github.branch_head(REPO, BRANCH)["commit"]
+    world.github.rename("other/thing", "other/thing2")
+    second = run(world, config)
+    assert second["pull_request"]["action"] == "updated"
+    assert second["pull_request"]["number"] == first["pull_request"]["number"]
+    [pull] = world.github.pulls(REPO)
+    assert pull["head_sha"] != old_head and pull["head_sha"] == second["commit"]
+    assert "other/thing2" in pull["body"]
+    base = world.github.branch_files(REPO)["list.md"]
+    head = world.github.branch_files(REPO, BRANCH)["list.md"]
+    assert [new for _, new in changed_lines(base, head)] == [
+        line for line in RENAMED.replace("other/thing)", "other/thing2)").splitlines(True)
+        if line not in LIST.splitlines(True)]
+    # Rebuilt on the base, not stacked on the first commit.
+    assert world.github.commits(REPO, BRANCH)[0]["parents"] == [
+        world.github.branch_head(REPO)["commit"]]
+
+
+# -- 4-5: people ----------------------------------------------------------------------
+
+
+def test_a_moved_base_is_followed(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    first = run(world, config)
+    moved = world.github.push(REPO, "main", {"NOTES.md": "notes\n"}, message="Add notes")
+    second = run(world, config)
+    assert second["pull_request"] == {**first["pull_request"], "action": "unchanged"}
+    head = world.github.commits(REPO, BRANCH)[0]
+    assert head["parents"] == [moved]
+    files = world.github.branch_files(REPO, BRANCH)
+    assert files == {"list.md": RENAMED, "NOTES.md": "notes\n"}
+    [pull] = world.github.pulls(REPO)
+    assert pull["files"] == ["list.md"] and len(pull["commits"]) == 1
+
+
+def test_a_persons_commit_on_the_branch_is_left_alone_with_one_comment(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    first = run(world, config)
+    number = first["pull_request"]["number"]
+    theirs = world.github.push(REPO, BRANCH, {"list.md": RENAMED + "* Mine\n"},
+                               message="Add my paper", author="alice")
+    world.github.rename("other/thing", "other/thing2")  # a reason to update the branch
+    second = run(world, config)
+    assert second["pull_request"]["action"] == "left-alone"
+    assert world.github.branch_head(REPO, BRANCH)["commit"] == theirs
+    [comment] = world.github.comments(REPO, number)
+    assert comment["user"] == "listwatch-bot" and BRANCH in comment["body"]
+    seen = len(world.requests(API))
+    third = run(world, config)
+    assert third["pull_request"]["action"] == "left-alone"
+    assert len(world.github.comments(REPO, number)) == 1
+    assert writes(world, seen) == []
+    assert world.github.branch_head(REPO, BRANCH)["commit"] == theirs
+
+
+# -- 6-8: closed, merged, nothing left ------------------------------------------------
+
+
+def test_a_closed_pull_request_is_not_reopened_and_later_facts_open_a_new_one(
+        world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    first = run(world, config)["pull_request"]["number"]
+    declined_body = world.github.pulls(REPO)[0]["body"]
+    world.github.close_pull(REPO, first)
+    second = run(world, config)
+    assert second["pull_request"]["action"] == "declined"
+    assert [p["state"] for p in world.github.pulls(REPO)] == ["closed"]
+    world.github.rename("other/thing", "other/thing2")
+    third = run(world, config)
+    assert third["pull_request"]["action"] == "created"
+    closed, new = world.github.pulls(REPO)
+    assert closed["state"] == "closed" and new["state"] == "open"
+    assert new["number"] == third["pull_request"]["number"] != first
+    base = world.github.branch_files(REPO)["list.md"]
+    head = world.github.branch_files(REPO, BRANCH)["list.md"]
+    assert changed_lines(base, head) == [(
+        "* Other paper (OSDI 2024) \\[[Paper](https://papers.example/other)] "
+        "\\[[Code](https://github.com/other/thing)]\n",
+        "* Other paper (OSDI 2024) \\[[Paper](https://papers.example/other)] "
+        "\\[[Code](https://github.com/other/thing2)]\n")]
+    old_ids, new_ids = (_marker(declined_body), _marker(new["body"]))
+    assert old_ids and new_ids and not old_ids & new_ids
+    assert "old/tool" not in new["body"]
+
+
+def _marker(body: str) -> set[str]:
+    from listwatch.publish.markers import proposal_ids
+    return set(proposal_ids(body))
+
+
+def test_a_merged_pull_request_leaves_nothing_to_do(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    first = run(world, config)["pull_request"]["number"]
+    world.github.merge_pull(REPO, first)
+    assert world.github.branch_files(REPO)["list.md"] == RENAMED
+    second = run(world, config)
+    # The merged branch is listwatch's own and fully merged: it is tidied away, as
+    # GitHub's "delete head branches" setting or Renovate would.
+    assert second["pull_request"] is None
+    assert world.github.branch_head(REPO, BRANCH) is None
+    [pull] = world.github.pulls(REPO)
+    assert pull["merged"] and pull["state"] == "closed"
+    assert world.github.comments(REPO) == []
+
+
+def test_nothing_to_change_closes_the_open_pull_request_and_deletes_the_branch(
+        world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    number = run(world, config)["pull_request"]["number"]
+    world.github.push(REPO, "main", {"list.md": RENAMED}, message="Fix the link by hand")
+    published = run(world, config)
+    assert published["pull_request"] == {**published["pull_request"], "action": "closed",
+                                         "number": number}
+    [pull] = world.github.pulls(REPO)
+    assert pull["state"] == "closed" and not pull["merged"]
+    [comment] = world.github.comments(REPO, number)
+    assert "Nothing is left to change" in comment["body"]
+    assert world.github.branch_head(REPO, BRANCH) is None
+    seen = len(world.requests(API))
+    assert run(world, config)["pull_request"] is None
+    assert writes(world, seen) == []

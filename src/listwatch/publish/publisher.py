@@ -50,6 +50,7 @@ class ClosedPull:
     url: str
     merged: bool
     proposal_ids: frozenset[str]
+    by_listwatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,16 +102,21 @@ async def observe(api: GitHubAPI, repository: str, branch: str) -> Observation:
         closed_pulls=tuple(
             ClosedPull(number=int(p["number"]), url=str(p.get("html_url", "")),
                        merged=bool(p.get("merged_at")),
-                       proposal_ids=markers.proposal_ids(p.get("body")))
+                       proposal_ids=markers.proposal_ids(p.get("body")),
+                       by_listwatch=markers.closed_by_listwatch(p.get("body")))
             for p in mine if p.get("state") == "closed"),
     )
 
 
 def record_declines(observation: Observation, store: Declines, now: datetime) -> Outcome | None:
     """Remember the ids of pull requests closed without merging (a merged one clears its
-    ids); returns the latest declined pull request when no pull request is open."""
+    ids, one listwatch closed itself declined nothing); returns the latest declined pull
+    request when no pull request is open."""
     latest: ClosedPull | None = None
     for pull in observation.closed_pulls:
+        if pull.by_listwatch and not pull.merged:
+            latest = None
+            continue
         if pull.merged:
             store.forget_declined(sorted(pull.proposal_ids))
             latest = None
@@ -180,7 +186,7 @@ class _Publisher:
         elif plan.pull == "update" and pull is not None and draft is not None:
             await self._update_pull(pull.number, draft.title, draft.body)
         elif plan.pull == "close" and pull is not None:
-            await self._close_pull(pull.number)
+            await self._close_pull(pull)
         if plan.branch == "delete":
             await self._delete_branch()
         if plan.comment_left_alone and pull is not None and branch.head is not None:
@@ -373,13 +379,16 @@ class _Publisher:
                                what=f"update pull request #{number}", need="pull-requests",
                                body={"title": title, "body": body})
 
-    async def _close_pull(self, number: int) -> None:
+    async def _close_pull(self, pull: PullState) -> None:
         owner, name = self.target
+        number = pull.number
         await self._comment(number, "Nothing is left to change: every change this pull request "
                               "proposed is in the list now or no longer applies. Closing it.")
+        # The marker tells later runs that no one declined these changes.
         await self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
                                what=f"close pull request #{number}", need="pull-requests",
-                               body={"state": "closed"})
+                               body={"state": "closed",
+                                     "body": f"{pull.body}\n{markers.closed_marker()}\n"})
 
     async def _comment(self, number: int, text: str) -> None:
         owner, name = self.target
