@@ -26,34 +26,33 @@ LIST = ("# Papers\n\n"
         "* Third paper (NSDI 2022) \\[[Paper](https://papers.example/third)]\n")
 RENAMED = LIST.replace("github.com/old/tool", "github.com/new/tool")
 # Every fact is fetched afresh on each run: a test changes the world between runs.
-PUBLISH = FAST_HTTP + """
-[pr]
-write_interval = 0
-
+SOURCES = """
 [sources]
-arxiv = false
+arxiv = {arxiv}
 dblp = false
 semantic_scholar = false
 cache_max_age = "0s"
 """
 
 
-def make_config(tmp_path: Path, extra: str = "") -> Path:
+def make_config(tmp_path: Path, extra: str = "", *, pr: str = "", arxiv: bool = False) -> Path:
+    """``pr``: more ``[pr]`` keys; ``extra``: more sections."""
     config = tmp_path / "config.toml"
-    config.write_text(f'[[targets]]\nrepo = "{REPO}"\nfiles = ["*.md"]\n{PUBLISH}{extra}',
-                      encoding="utf-8")
+    sources = SOURCES.format(arxiv=str(arxiv).lower())
+    config.write_text(f'[[targets]]\nrepo = "{REPO}"\nfiles = ["*.md"]\n{FAST_HTTP}'
+                      f'\n[pr]\nwrite_interval = 0\n{pr}\n{sources}{extra}', encoding="utf-8")
     return config
 
 
 def setup(world: Any, tmp_path: Path, *, push: bool = True, text: str = LIST,
-          extra: str = "") -> Path:
+          extra: str = "", pr: str = "", arxiv: bool = False) -> Path:
     """The list repository (``old/tool`` renamed to ``new/tool``) and its config."""
     with world.batch():
         world.github.repo(REPO, push=push).files({"list.md": text})
         world.github.repo("old/tool", renamed_to="new/tool", stars=10)
         world.github.repo("other/thing", stars=5)
         world.host("papers.example").default(status=200)
-    return make_config(tmp_path, extra)
+    return make_config(tmp_path, extra, pr=pr, arxiv=arxiv)
 
 
 def cli(world: Any, config: Path, *args: str, token: bool = True
@@ -68,8 +67,24 @@ def run(world: Any, config: Path, *args: str) -> dict[str, Any]:
     result = cli(world, config, *args)
     assert result.returncode == 0, result.stderr
     assert world.github_token not in result.stdout + result.stderr
-    [published] = load(result.stdout)["published"]
-    return published
+    report = load(result.stdout)
+    [published] = report["published"]
+    return {**published, "warnings": report["warnings"]}
+
+
+def no_token_anywhere(world: Any, *outputs: str) -> None:
+    """The token is in no output and nowhere on GitHub."""
+    token = world.github_token
+    texts = [*outputs]
+    for pull in world.github.pulls(REPO):
+        texts += [pull["title"], pull["body"] or ""]
+    texts += [i["title"] + (i["body"] or "") for i in world.github.issues(REPO)]
+    texts += [c["body"] for c in world.github.comments(REPO)]
+    texts += [c["body"] for c in world.github.review_comments(REPO)]
+    for ref in world.github.refs(REPO):
+        if ref.startswith("refs/heads/"):
+            texts += [c["message"] for c in world.github.commits(REPO, ref[len("refs/heads/"):])]
+    assert texts and not [t for t in texts if token in t]
 
 
 def writes(world: Any, since: int = 0) -> list[str]:
@@ -255,3 +270,123 @@ def test_nothing_to_change_closes_the_open_pull_request_and_deletes_the_branch(
     seen = len(world.requests(API))
     assert run(world, config)["pull_request"] is None
     assert writes(world, seen) == []
+
+
+# -- 9-11: a fork, a crash, transient failures ------------------------------------------
+
+
+def test_without_push_access_the_pull_request_comes_from_a_fork(world, tmp_path) -> None:
+    config = setup(world, tmp_path, push=False)
+    world.github.fork_latency(requests=2)
+    published = run(world, config)
+    assert published["push"] == "fork" and published["repository"] == "listwatch-bot/list"
+    assert published["pull_request"]["action"] == "created"
+    # It waited for the fork's git data before writing to it.
+    polls = world.requests(API, method="GET", path="/repos/listwatch-bot/list/branches/main")
+    assert len(polls) >= 2 and polls[0].status == 404 and polls[-1].status == 200
+    assert world.github.branch_head(REPO, BRANCH) is None
+    assert world.github.branch_files("listwatch-bot/list", BRANCH)["list.md"] == RENAMED
+    [pull] = world.github.pulls(REPO)
+    assert pull["head_repo"] == "listwatch-bot/list" and pull["head_ref"] == BRANCH
+    assert pull["files"] == ["list.md"] and pull["maintainer_can_modify"]
+    assert any("labels skipped" in warning for warning in published["warnings"])
+    # A second run finds the fork and its pull request again.
+    seen = len(world.requests(API))
+    again = run(world, config)
+    assert again["pull_request"]["action"] == "unchanged"
+    assert [w for w in writes(world, seen) if "/merge-upstream" not in w] == []
+    assert len(world.github.pulls(REPO)) == 1
+
+
+def test_a_crash_between_the_commit_and_the_pull_request_is_finished_once(
+        world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    world.github.fail_operation("POST /repos/{owner}/{repo}/pulls", status=500, times=2)
+    crashed = cli(world, config)
+    assert crashed.returncode == 3, crashed.stderr
+    assert crashed.stderr.count("\n") == 1 and "pull request" in crashed.stderr
+    pushed = world.github.branch_head(REPO, BRANCH)
+    assert pushed is not None and world.github.pulls(REPO) == []
+    published = run(world, config)
+    assert published["pull_request"]["action"] == "created"
+    assert published["commit"] == pushed["commit"]  # the pushed commit was kept
+    [pull] = world.github.pulls(REPO)
+    assert pull["head_sha"] == pushed["commit"] and pull["state"] == "open"
+
+
+def test_a_502_and_secondary_rate_limits_are_retried(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    world.github.secondary_rate_limit(times=1, retry_after=1, api="rest")
+    world.github.fail_operation("POST /repos/{owner}/{repo}/git/trees", status=502)
+    world.github.fail_operation(
+        "POST /repos/{owner}/{repo}/pulls", status=403, retry_after=1,
+        body="You have exceeded a secondary rate limit. Please wait a few minutes before "
+             "you try again.")
+    published = run(world, config)
+    assert published["pull_request"]["action"] == "created"
+    assert [r.status for r in world.requests(API, method="POST",
+                                             path=f"/repos/{REPO}/git/trees")] == [502, 201]
+    assert [r.status for r in world.requests(API, method="POST",
+                                             path=f"/repos/{REPO}/pulls")] == [403, 201]
+    assert len(world.github.pulls(REPO)) == 1
+
+
+# -- 12: the dashboard ------------------------------------------------------------------
+
+DEAD_AT_ONCE = "\n[check]\nfail_runs = 1\nfail_hours = 0\n"
+
+
+def dead_at_once(config: Path) -> None:
+    """A link that fails once is dead (no flakiness window)."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[check]\n", "[check]\nfail_runs = 1\nfail_hours = 0\n", 1),
+                      encoding="utf-8")
+
+
+def dashboards(world: Any) -> list[dict[str, Any]]:
+    return [i for i in world.github.issues(REPO) if i["user"] == "listwatch-bot"]
+
+
+def test_the_dashboard_is_created_updated_and_closed(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    dead_at_once(config)
+    # A person's issue with the same label and marker is not listwatch's dashboard.
+    decoy = world.github.open_issue(REPO, "Link health (copy)", "<!-- listwatch:dashboard "
+                                    "owner/list -->", labels=["listwatch"])
+    site = world.host("papers.example")
+    site.route("/other", status=404)
+    first = run(world, config, "--no-cache")
+    assert first["dashboard"]["action"] == "created"
+    [issue] = dashboards(world)
+    assert issue["state"] == "open" and issue["number"] == first["dashboard"]["number"]
+    assert issue["labels"] == ["listwatch"] and issue["user"] == "listwatch-bot"
+    assert "https://papers.example/other" in issue["body"]
+    assert "<!-- listwatch:dashboard owner/list -->" in issue["body"]
+    site.route("/other", status=200)
+    site.route("/third", status=404)
+    second = run(world, config, "--no-cache")
+    assert second["dashboard"] == {**first["dashboard"], "action": "updated"}
+    [issue] = dashboards(world)
+    assert "papers.example/third" in issue["body"] and "papers.example/other" not in issue["body"]
+    site.route("/third", status=200)
+    third = run(world, config, "--no-cache")
+    assert third["dashboard"] == {**first["dashboard"], "action": "closed"}
+    assert [i["state"] for i in dashboards(world)] == ["closed"]
+    [person] = [i for i in world.github.issues(REPO) if i["number"] == decoy]
+    assert person["state"] == "open" and person["body"].startswith("<!-- listwatch")
+    no_token_anywhere(world)
+
+
+def test_without_push_access_the_dashboard_is_found_again(world, tmp_path) -> None:
+    """GitHub drops the labels of an issue opened without push access: the dashboard is
+    found again by its creator and marker alone."""
+    config = setup(world, tmp_path, push=False)
+    dead_at_once(config)
+    world.host("papers.example").route("/other", status=404)
+    first = run(world, config, "--no-cache")
+    assert first["dashboard"]["action"] == "created"
+    second = run(world, config, "--no-cache")
+    assert second["dashboard"]["action"] in ("updated", "unchanged")
+    assert second["dashboard"]["number"] == first["dashboard"]["number"]
+    [issue] = dashboards(world)
+    assert issue["state"] == "open" and issue["labels"] == []

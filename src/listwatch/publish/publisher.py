@@ -496,9 +496,12 @@ class _Publisher:
         if draft is None:
             return Outcome("none")
         owner, name = self.target
+        # Found by creator and marker, not by label: GitHub drops the labels of an issue
+        # opened without push access (a fork's token), and such a dashboard must be found
+        # again all the same.
         found = await self.api.pages(
             path("repos", owner, name, "issues"), what="list issues", need="issues",
-            params={"state": "open", "labels": draft.label, "creator": self.seen.login})
+            params={"state": "open", "creator": self.seen.login})
         mine = sorted((i for i in found if isinstance(i, dict) and "pull_request" not in i
                        and markers.is_dashboard(i.get("body"), self.seen.repository)),
                       key=lambda i: int(i["number"]))
