@@ -173,13 +173,16 @@ def test_a_new_fact_updates_the_same_pull_request(world, tmp_path) -> None:
 def test_a_moved_base_is_followed(world, tmp_path) -> None:
     config = setup(world, tmp_path)
     first = run(world, config)
-    moved = world.github.push(REPO, "main", {"NOTES.md": "notes\n"}, message="Add notes")
+    added = "* Fourth paper (ATC 2024) \\[[Paper](https://papers.example/fourth)]\n"
+    moved = world.github.push(REPO, "main", {"list.md": LIST + added, "NOTES.md": "notes\n"},
+                              message="Add a paper")
     second = run(world, config)
     assert second["pull_request"] == {**first["pull_request"], "action": "unchanged"}
     head = world.github.commits(REPO, BRANCH)[0]
     assert head["parents"] == [moved]
     files = world.github.branch_files(REPO, BRANCH)
-    assert files == {"list.md": RENAMED, "NOTES.md": "notes\n"}
+    assert files == {"list.md": RENAMED + added, "NOTES.md": "notes\n"}
+    assert len(changed_lines(world.github.branch_files(REPO)["list.md"], files["list.md"])) == 1
     [pull] = world.github.pulls(REPO)
     assert pull["files"] == ["list.md"] and len(pull["commits"]) == 1
 
@@ -390,3 +393,129 @@ def test_without_push_access_the_dashboard_is_found_again(world, tmp_path) -> No
     assert second["dashboard"]["number"] == first["dashboard"]["number"]
     [issue] = dashboards(world)
     assert issue["state"] == "open" and issue["labels"] == []
+
+
+# -- decorations, suggestions -------------------------------------------------------------
+
+
+def test_labels_are_created_and_reviewers_assignees_and_draft_honoured(world, tmp_path) -> None:
+    config = setup(world, tmp_path, pr='labels = ["listwatch", "bots"]\nreviewers = ["alice"]\n'
+                   'assignees = ["owner"]\ndraft = true\n')
+    world.github.add_label(REPO, "bots", color="123456")
+    run(world, config)
+    [pull] = world.github.pulls(REPO)
+    assert pull["draft"] and sorted(pull["labels"]) == ["bots", "listwatch"]
+    assert pull["requested_reviewers"] == ["alice"] and pull["assignees"] == ["owner"]
+    colours = {label["name"]: label["color"] for label in world.github.labels(REPO)}
+    assert colours == {"bots": "123456", "listwatch": "0e8a16"}
+    # Labels exist now: a second run creates none.
+    seen = len(world.requests(API))
+    run(world, config)
+    assert writes(world, seen) == []
+
+
+TITLED = LIST.replace("* Other paper", "* PowerInfer: Fast LLM Serving (arXiv 2312.12456) "
+                      "\\[[arXiv](https://arxiv.org/abs/2312.12456)]\n* Other paper")
+NEW_TITLE = "PowerInfer: Fast Large Language Model Serving with a Consumer-grade GPU"
+
+
+def test_a_low_confidence_title_is_suggested_on_the_diff_once(world, tmp_path) -> None:
+    config = setup(world, tmp_path, text=TITLED, arxiv=True)
+    world.arxiv.paper("2312.12456", title=NEW_TITLE, authors=["Yixin Song"], version=2)
+    published = run(world, config)
+    number = published["pull_request"]["number"]
+    [comment] = world.github.review_comments(REPO, number)
+    assert comment["path"] == "list.md" and comment["line"] == 4 and comment["side"] == "RIGHT"
+    assert comment["commit_id"] == published["commit"]
+    assert f"```suggestion\n* {NEW_TITLE} (arXiv 2312.12456)" in comment["body"]
+    [review] = world.github.reviews(REPO, number)
+    assert review["state"] == "COMMENTED"
+    # The title is not applied: the branch changes only the renamed repository's line.
+    head = world.github.branch_files(REPO, BRANCH)["list.md"]
+    assert [old for old, _ in changed_lines(TITLED, head)] == [
+        line for line in TITLED.splitlines(True) if "old/tool" in line]
+    [pull] = world.github.pulls(REPO)
+    assert "suggested on the diff" in pull["body"]
+    seen = len(world.requests(API))
+    run(world, config)
+    assert len(world.github.review_comments(REPO, number)) == 1
+    assert writes(world, seen) == []
+
+
+# -- dry runs, refusals, exit codes ---------------------------------------------------------
+
+
+def _dry(world: Any, config: Path) -> str:
+    seen = len(world.requests(API))
+    result = world.run_cli("run", "--config", str(config), "--dry-run",
+                           extra_env={"GITHUB_TOKEN": world.github_token})
+    assert result.returncode == 0, result.stderr
+    assert writes(world, seen) == []
+    assert world.github_token not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_a_dry_run_says_where_it_would_push_and_what_it_would_do(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    out = _dry(world, config)
+    assert "owner/list: would push to owner/list, branch listwatch/updates" in out
+    assert "pull request: would be created" in out
+    assert world.github.pulls(REPO) == [] and world.github.branch_head(REPO, BRANCH) is None
+    number = run(world, config)["pull_request"]["number"]
+    world.github.rename("other/thing", "other/thing2")
+    out = _dry(world, config)
+    assert f"pull request #{number}: would be updated" in out
+    assert "other/thing2" not in world.github.pulls(REPO)[0]["body"]
+
+
+def test_a_dry_run_without_push_access_says_it_would_fork(world, tmp_path) -> None:
+    config = setup(world, tmp_path, push=False)
+    out = _dry(world, config)
+    assert "would push to a fork of owner/list (listwatch-bot/list)" in out
+    assert "would fork owner/list to listwatch-bot/list" in out
+    assert "pull request: would be created" in out
+    with pytest.raises(Exception, match="no repository"):
+        world.github.branch_head("listwatch-bot/list")
+
+
+def test_a_refused_write_is_one_line_naming_the_permission(world, tmp_path) -> None:
+    # A fine-grained token with read-only contents: the user may push, the token may not.
+    config = setup(world, tmp_path)
+    world.github.fail_operation("POST /repos/{owner}/{repo}/git/blobs", status=403,
+                                body="Resource not accessible by personal access token")
+    result = cli(world, config)
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "'contents: write'" in result.stderr and "HTTP 403" in result.stderr
+    assert world.github_token not in result.stdout + result.stderr
+    assert world.github.pulls(REPO) == []
+
+
+def test_publishing_without_a_token_is_a_usage_error(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    result = cli(world, config, token=False)
+    assert result.returncode == 2 and "GITHUB_TOKEN" in result.stderr
+    assert world.requests(API) == []
+
+
+def test_github_unreachable_is_exit_3(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    world.fail(API, 503)
+    result = cli(world, config)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_the_token_appears_nowhere(world, tmp_path) -> None:
+    config = setup(world, tmp_path, text=TITLED, arxiv=True)
+    dead_at_once(config)
+    world.arxiv.paper("2312.12456", title=NEW_TITLE, authors=["Yixin Song"], version=2)
+    world.host("papers.example").route("/other", status=404)
+    outputs = []
+    for fmt in ("text", "json", "markdown"):
+        result = world.run_cli("run", "--config", str(config), "--format", fmt, "--no-cache",
+                               extra_env={"GITHUB_TOKEN": world.github_token})
+        assert result.returncode == 0, result.stderr
+        outputs += [result.stdout, result.stderr]
+    assert world.github.issues(REPO) and world.github.review_comments(REPO)
+    no_token_anywhere(world, *outputs)
