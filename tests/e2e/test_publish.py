@@ -140,8 +140,12 @@ def test_a_second_run_with_the_same_facts_writes_nothing(world, tmp_path) -> Non
     [before] = world.github.pulls(REPO)
     seen = len(world.requests(API))
     published = run(world, config)
-    assert published["pull_request"]["action"] == "unchanged"
+    assert published["pull_request"]["action"] == "unchanged" and not published["pushed"]
+    assert published["commit"] == head["commit"]
     assert writes(world, seen) == []
+    text = world.run_cli("run", "--config", str(config),
+                         extra_env={"GITHUB_TOKEN": world.github_token}).stdout
+    assert f"owner/list: nothing pushed to owner/list; branch {BRANCH} at " in text
     assert world.github.branch_head(REPO, BRANCH) == head
     assert world.github.pulls(REPO) == [before]
 
@@ -149,6 +153,7 @@ def test_a_second_run_with_the_same_facts_writes_nothing(world, tmp_path) -> Non
 def test_a_new_fact_updates_the_same_pull_request(world, tmp_path) -> None:
     config = setup(world, tmp_path)
     first = run(world, config)
+    assert first["pushed"]
     old_head = world.github.branch_head(REPO, BRANCH)["commit"]
     world.github.rename("other/thing", "other/thing2")
     second = run(world, config)
@@ -216,8 +221,11 @@ def test_a_closed_pull_request_is_not_reopened_and_later_facts_open_a_new_one(
     first = run(world, config)["pull_request"]["number"]
     declined_body = world.github.pulls(REPO)[0]["body"]
     world.github.close_pull(REPO, first)
+    seen = len(world.requests(API))
     second = run(world, config)
     assert second["pull_request"]["action"] == "declined"
+    # Not reopened, not commented on; only listwatch's own branch is tidied away.
+    assert writes(world, seen) == [f"DELETE /repos/{REPO}/git/refs/heads/{BRANCH}"]
     assert [p["state"] for p in world.github.pulls(REPO)] == ["closed"]
     world.github.rename("other/thing", "other/thing2")
     third = run(world, config)

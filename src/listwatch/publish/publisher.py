@@ -207,7 +207,7 @@ class _Publisher:
         return Published(target=self.change.repository, repository=self.seen.head_repository,
                          branch=self.branch, push="target" if self.seen.push else "fork",
                          commit=commit, pull_request=pull, dashboard=dashboard,
-                         dry_run=dry_run, notes=tuple(notes))
+                         dry_run=dry_run, notes=tuple(notes), pushed=plan.commits)
 
     @staticmethod
     def _pull_outcome(plan: Plan, pull: PullState | None, declined: Outcome | None, *,
