@@ -305,8 +305,14 @@ def test_without_push_access_the_pull_request_comes_from_a_fork(world, tmp_path)
     seen = len(world.requests(API))
     again = run(world, config)
     assert again["pull_request"]["action"] == "unchanged"
-    assert [w for w in writes(world, seen) if "/merge-upstream" not in w] == []
+    assert writes(world, seen) == []
     assert len(world.github.pulls(REPO)) == 1
+    # The list's base moves: the fork's branch is rebuilt on it.
+    moved = world.github.push(REPO, "main", {"NOTES.md": "notes\n"})
+    assert run(world, config)["pushed"]
+    assert world.github.commits("listwatch-bot/list", BRANCH)[0]["parents"] == [moved]
+    [pull] = world.github.pulls(REPO)
+    assert pull["files"] == ["list.md"] and len(pull["commits"]) == 1
 
 
 def test_a_crash_between_the_commit_and_the_pull_request_is_finished_once(

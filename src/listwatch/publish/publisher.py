@@ -166,7 +166,7 @@ class _Publisher:
                              f"{self.seen.head_repository}")
             else:
                 await self._fork()
-        branch = await self._branch_state(sync=not dry_run) \
+        branch = await self._branch_state() \
             if self.seen.head_exists or not dry_run else BranchState(head=None)
         pull = self.seen.open_pull
         commented = await self._left_alone_heads(pull) if pull and not branch.ours else frozenset()
@@ -261,7 +261,7 @@ class _Publisher:
 
     # -- the branch -------------------------------------------------------------------
 
-    async def _branch_state(self, *, sync: bool) -> BranchState:
+    async def _branch_state(self) -> BranchState:
         ref = await self.api.request("GET", path("repos", *self.head, "git", "ref", "heads") +
                                      "/" + _ref_path(self.branch),
                                      what=f"read the branch {self.branch}", need="contents",
@@ -269,8 +269,8 @@ class _Publisher:
         if ref is None:
             return BranchState(head=None)
         head = str(ref["object"]["sha"])
-        if sync and not self.seen.push:
-            await self._sync_fork()
+        # Compared in the head repository against the list's commit: a fork network
+        # shares its commits, so the fork needs no sync (a write) just to be read.
         compared = await self.api.request(
             "GET", path("repos", *self.head, "compare", f"{self.change.commit}...{head}"),
             what=f"compare {self.branch} with {self.change.base}", need="contents")
