@@ -505,6 +505,17 @@ def test_a_refused_write_is_one_line_naming_the_permission(world, tmp_path) -> N
     assert world.github.pulls(REPO) == []
 
 
+def test_an_exhausted_rate_limit_is_not_taken_for_a_missing_permission(world, tmp_path) -> None:
+    config = setup(world, tmp_path)
+    # Enough for reading the list and a few publishing calls, not for all of them.
+    world.github.rate_limit(rest_remaining=8)
+    result = cli(world, config)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "rate limit is exhausted (HTTP 403), until" in result.stderr
+    assert "permission" not in result.stderr
+
+
 def test_publishing_without_a_token_is_a_usage_error(world, tmp_path) -> None:
     config = setup(world, tmp_path)
     result = cli(world, config, token=False)
