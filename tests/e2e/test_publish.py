@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from listwatch.publish.markers import proposal_ids
+
 from .helpers import FAST_HTTP, load
 
 pytestmark = pytest.mark.e2e
@@ -102,10 +104,6 @@ def changed_lines(old: str, new: str) -> list[tuple[str, str]]:
             assert tag == "replace" and i2 - i1 == j2 - j1, (tag, a[i1:i2], b[j1:j2])
             pairs.extend(zip(a[i1:i2], b[j1:j2], strict=True))
     return pairs
-
-
-def open_pulls(world: Any) -> list[dict[str, Any]]:
-    return [p for p in world.github.pulls(REPO) if p["state"] == "open"]
 
 
 # -- 1-3: open, leave, update --------------------------------------------------------
@@ -246,7 +244,6 @@ def test_a_closed_pull_request_is_not_reopened_and_later_facts_open_a_new_one(
 
 
 def _marker(body: str) -> set[str]:
-    from listwatch.publish.markers import proposal_ids
     return set(proposal_ids(body))
 
 
@@ -349,9 +346,6 @@ def test_a_502_and_secondary_rate_limits_are_retried(world, tmp_path) -> None:
 
 
 # -- 12: the dashboard ------------------------------------------------------------------
-
-DEAD_AT_ONCE = "\n[check]\nfail_runs = 1\nfail_hours = 0\n"
-
 
 def dead_at_once(config: Path) -> None:
     """A link that fails once is dead (no flakiness window)."""
