@@ -37,3 +37,11 @@ def test_commit_trailer_only_counts_in_the_last_paragraph() -> None:
     assert markers.has_commit_trailer(f"subject\n\nbody\n\n{markers.COMMIT_TRAILER}\n")
     assert not markers.has_commit_trailer(f"subject\n\n{markers.COMMIT_TRAILER}\n\nmore text")
     assert not markers.has_commit_trailer("Fix a typo")
+
+
+def test_a_pull_request_listwatch_closed_is_marked_so() -> None:
+    body = "text\n" + markers.proposals_marker(["a"]) + "\n" + markers.closed_marker() + "\n"
+    assert markers.closed_by_listwatch(body)
+    assert markers.proposal_ids(body) == {"a"}
+    assert not markers.closed_by_listwatch(markers.proposals_marker(["a"]))
+    assert not markers.closed_by_listwatch(None)

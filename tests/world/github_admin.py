@@ -261,6 +261,23 @@ def close_pull(engine: Engine, repo: str, number: int, by: str = "maintainer") -
     close(engine, i, "closed", "not_planned" if not i.get("pull") else None, by)
 
 
+def open_issue(
+    engine: Engine,
+    repo: str,
+    title: str,
+    body: str | None = None,
+    by: str = "maintainer",
+    labels: list[str] | None = None,
+) -> int:
+    """A person opens an issue (with labels, as someone with triage access can); its number."""
+    from .github_issues import ensure_label, new_issue
+
+    _, st = _repo(engine, repo)
+    issue = new_issue(engine, st, title, body, by)
+    issue["labels"] = [ensure_label(engine, st, name)["name"] for name in labels or []]
+    return int(issue["number"])
+
+
 def comment(engine: Engine, repo: str, number: int, body: str, by: str = "maintainer") -> int:
     """A person comments on an issue or pull request; the comment id."""
     from .github_issues import add_comment
@@ -289,6 +306,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         add_label,
         merge_pull,
         close_pull,
+        open_issue,
         comment,
     )
 }

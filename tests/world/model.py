@@ -424,6 +424,20 @@ class GitHubWorld:
         """A maintainer closes a pull request (or issue) without merging."""
         self._call("close_pull", repo=repo, number=number, by=by)
 
+    def open_issue(
+        self,
+        repo: str,
+        title: str,
+        body: str | None = None,
+        *,
+        by: str = "maintainer",
+        labels: Sequence[str] = (),
+    ) -> int:
+        """A person opens an issue with ``labels``; its number."""
+        return self._call(
+            "open_issue", repo=repo, title=title, body=body, by=by, labels=list(labels)
+        )
+
     def comment(self, repo: str, number: int, body: str, *, by: str = "maintainer") -> int:
         """A person comments on an issue or pull request; the comment id."""
         return self._call("comment", repo=repo, number=number, body=body, by=by)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from listwatch import net
-from listwatch.errors import GitHubError
+from listwatch.errors import GitHubError, GitHubRateLimited
 from listwatch.net.services import GITHUB_PUBLISH
 
 Permission = Literal["contents", "pull-requests", "issues", "metadata"]
@@ -107,6 +108,13 @@ def _refusal(exc: Any, verb: str, what: str, need: Permission) -> GitHubError:
     data = getattr(exc, "data", None)
     message = data.get("message") if isinstance(data, dict) else None
     said = f": {str(message)[:200]}" if message else ""
+    headers = {str(k).lower(): str(v) for k, v in (getattr(exc, "headers", None) or {}).items()}
+    if status in (403, 429) and (headers.get("x-ratelimit-remaining") == "0"
+                                 or "rate limit" in str(message or "").lower()):
+        # A rate limit, not a missing permission (GitHub answers both with 403).
+        return GitHubRateLimited(f"GitHub: cannot {what}: the API rate limit is exhausted "
+                                 f"(HTTP {status}){_reset(headers)}; run again later",
+                                 status=status)
     if status == 401:
         return GitHubError("GitHub refused the token (401): set GITHUB_TOKEN or GH_TOKEN "
                            "to a valid token", status=status)
@@ -116,3 +124,12 @@ def _refusal(exc: Any, verb: str, what: str, need: Permission) -> GitHubError:
             f"GitHub refused to {what} (HTTP {status}{said}): the token needs "
             f"'{need}: {level}' permission on the repository", status=status)
     return GitHubError(f"GitHub: cannot {what} (HTTP {status}{said})", status=status)
+
+
+def _reset(headers: Mapping[str, str]) -> str:
+    """When the primary rate limit resets, from ``X-RateLimit-Reset`` (epoch seconds)."""
+    try:
+        when = datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return ""
+    return f", until {when:%H:%M} UTC"

@@ -16,6 +16,7 @@ PROPOSALS = "listwatch:proposals"
 DASHBOARD = "listwatch:dashboard"
 LEFT_ALONE = "listwatch:left-alone"
 SUGGESTION = "listwatch:suggestion"
+CLOSED = "listwatch:closed"
 # A git trailer on every commit listwatch makes (with its committer identity, how a
 # run tells its own commits from a person's).
 COMMIT_TRAILER = "Generated-by: listwatch"
@@ -50,6 +51,16 @@ def _marked(bodies: Iterable[str], name: str, form: re.Pattern[str]) -> frozense
 def proposal_ids(body: str | None) -> frozenset[str]:
     """The proposal ids in a pull request body's marker (none when there is no marker)."""
     return _marked([body or ""], PROPOSALS, _ID)
+
+
+def closed_marker() -> str:
+    """The marker listwatch adds to a pull request it closes itself (nothing left to
+    change): such a pull request declined nothing."""
+    return _comment(CLOSED)
+
+
+def closed_by_listwatch(body: str | None) -> bool:
+    return bool(_words(body or "", CLOSED))
 
 
 def dashboard_marker(repository: str) -> str:

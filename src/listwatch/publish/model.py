@@ -86,7 +86,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Published:
-    """What publishing did (or, in a dry run, would do) for one target."""
+    """What publishing did (or, in a dry run, would do) for one target; ``pushed``: a
+    commit was (would be) pushed to the branch, which then is at ``commit``."""
 
     target: str
     repository: str
@@ -97,6 +98,7 @@ class Published:
     dashboard: Outcome
     dry_run: bool = False
     notes: tuple[str, ...] = ()
+    pushed: bool = False
 
 
 @dataclass(frozen=True)

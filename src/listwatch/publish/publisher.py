@@ -50,6 +50,7 @@ class ClosedPull:
     url: str
     merged: bool
     proposal_ids: frozenset[str]
+    by_listwatch: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,16 +102,21 @@ async def observe(api: GitHubAPI, repository: str, branch: str) -> Observation:
         closed_pulls=tuple(
             ClosedPull(number=int(p["number"]), url=str(p.get("html_url", "")),
                        merged=bool(p.get("merged_at")),
-                       proposal_ids=markers.proposal_ids(p.get("body")))
+                       proposal_ids=markers.proposal_ids(p.get("body")),
+                       by_listwatch=markers.closed_by_listwatch(p.get("body")))
             for p in mine if p.get("state") == "closed"),
     )
 
 
 def record_declines(observation: Observation, store: Declines, now: datetime) -> Outcome | None:
     """Remember the ids of pull requests closed without merging (a merged one clears its
-    ids); returns the latest declined pull request when no pull request is open."""
+    ids, one listwatch closed itself declined nothing); returns the latest declined pull
+    request when no pull request is open."""
     latest: ClosedPull | None = None
     for pull in observation.closed_pulls:
+        if pull.by_listwatch and not pull.merged:
+            latest = None
+            continue
         if pull.merged:
             store.forget_declined(sorted(pull.proposal_ids))
             latest = None
@@ -160,7 +166,7 @@ class _Publisher:
                              f"{self.seen.head_repository}")
             else:
                 await self._fork()
-        branch = await self._branch_state(sync=not dry_run) \
+        branch = await self._branch_state() \
             if self.seen.head_exists or not dry_run else BranchState(head=None)
         pull = self.seen.open_pull
         commented = await self._left_alone_heads(pull) if pull and not branch.ours else frozenset()
@@ -180,7 +186,7 @@ class _Publisher:
         elif plan.pull == "update" and pull is not None and draft is not None:
             await self._update_pull(pull.number, draft.title, draft.body)
         elif plan.pull == "close" and pull is not None:
-            await self._close_pull(pull.number)
+            await self._close_pull(pull)
         if plan.branch == "delete":
             await self._delete_branch()
         if plan.comment_left_alone and pull is not None and branch.head is not None:
@@ -201,7 +207,7 @@ class _Publisher:
         return Published(target=self.change.repository, repository=self.seen.head_repository,
                          branch=self.branch, push="target" if self.seen.push else "fork",
                          commit=commit, pull_request=pull, dashboard=dashboard,
-                         dry_run=dry_run, notes=tuple(notes))
+                         dry_run=dry_run, notes=tuple(notes), pushed=plan.commits)
 
     @staticmethod
     def _pull_outcome(plan: Plan, pull: PullState | None, declined: Outcome | None, *,
@@ -255,7 +261,7 @@ class _Publisher:
 
     # -- the branch -------------------------------------------------------------------
 
-    async def _branch_state(self, *, sync: bool) -> BranchState:
+    async def _branch_state(self) -> BranchState:
         ref = await self.api.request("GET", path("repos", *self.head, "git", "ref", "heads") +
                                      "/" + _ref_path(self.branch),
                                      what=f"read the branch {self.branch}", need="contents",
@@ -263,8 +269,8 @@ class _Publisher:
         if ref is None:
             return BranchState(head=None)
         head = str(ref["object"]["sha"])
-        if sync and not self.seen.push:
-            await self._sync_fork()
+        # Compared in the head repository against the list's commit: a fork network
+        # shares its commits, so the fork needs no sync (a write) just to be read.
         compared = await self.api.request(
             "GET", path("repos", *self.head, "compare", f"{self.change.commit}...{head}"),
             what=f"compare {self.branch} with {self.change.base}", need="contents")
@@ -373,13 +379,16 @@ class _Publisher:
                                what=f"update pull request #{number}", need="pull-requests",
                                body={"title": title, "body": body})
 
-    async def _close_pull(self, number: int) -> None:
+    async def _close_pull(self, pull: PullState) -> None:
         owner, name = self.target
+        number = pull.number
         await self._comment(number, "Nothing is left to change: every change this pull request "
                               "proposed is in the list now or no longer applies. Closing it.")
+        # The marker tells later runs that no one declined these changes.
         await self.api.request("PATCH", path("repos", owner, name, "pulls", str(number)),
                                what=f"close pull request #{number}", need="pull-requests",
-                               body={"state": "closed"})
+                               body={"state": "closed",
+                                     "body": f"{pull.body}\n{markers.closed_marker()}\n"})
 
     async def _comment(self, number: int, text: str) -> None:
         owner, name = self.target
@@ -487,9 +496,12 @@ class _Publisher:
         if draft is None:
             return Outcome("none")
         owner, name = self.target
+        # Found by creator and marker, not by label: GitHub drops the labels of an issue
+        # opened without push access (a fork's token), and such a dashboard must be found
+        # again all the same.
         found = await self.api.pages(
             path("repos", owner, name, "issues"), what="list issues", need="issues",
-            params={"state": "open", "labels": draft.label, "creator": self.seen.login})
+            params={"state": "open", "creator": self.seen.login})
         mine = sorted((i for i in found if isinstance(i, dict) and "pull_request" not in i
                        and markers.is_dashboard(i.get("body"), self.seen.repository)),
                       key=lambda i: int(i["number"]))

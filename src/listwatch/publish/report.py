@@ -249,6 +249,7 @@ def _published_json(item: Published) -> dict[str, Any]:
         "branch": item.branch,
         "push": item.push,
         "commit": item.commit,
+        "pushed": item.pushed,
         "dry_run": item.dry_run,
         "pull_request": _outcome_json(item.pull_request),
         "dashboard": _outcome_json(item.dashboard),
@@ -259,9 +260,15 @@ def _published_json(item: Published) -> dict[str, Any]:
 def _published_text(item: Published) -> list[str]:
     """What publishing did for one target, a line each (in a dry run: would do)."""
     where = item.target if item.push == "target" else f"a fork of {item.target} ({item.repository})"
-    verb = "would push" if item.dry_run else "pushed"
-    lines = [f"{item.target}: {verb} to {where}, branch {item.branch}"
-             + (f" at {item.commit[:12]}" if item.commit and not item.dry_run else "")]
+    if item.dry_run:
+        verb = "would push" if item.pushed else "nothing to push; would push"
+        lines = [f"{item.target}: {verb} to {where}, branch {item.branch}"]
+    elif item.pushed:
+        lines = [f"{item.target}: pushed to {where}, branch {item.branch}"
+                 + (f" at {item.commit[:12]}" if item.commit else "")]
+    else:
+        state = f"at {item.commit[:12]}" if item.commit else "absent"
+        lines = [f"{item.target}: nothing pushed to {where}; branch {item.branch} {state}"]
     for name, outcome in (("pull request", item.pull_request), ("dashboard", item.dashboard)):
         if outcome.action == "none":
             continue
