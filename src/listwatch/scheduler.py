@@ -42,8 +42,10 @@ def run_once(config_path: Path, *, dry_run: bool) -> None:
     except Exception as exc:  # the worker must outlive one bad run
         _say(f"run failed unexpectedly: {type(exc).__name__}: {exc}")
         return
-    for line in render_text(report).splitlines()[-3:]:
-        _say(line)
+    # The quiet report: links needing attention, what was published, the totals.
+    for line in render_text(report, verbosity="quiet").splitlines():
+        if line.strip():
+            _say(line)
     _say("run finished")
 
 

@@ -4,7 +4,10 @@ lifecycle, each scenario asserting the repository state afterwards."""
 from __future__ import annotations
 
 import difflib
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +183,8 @@ def test_a_moved_base_is_followed(world, tmp_path) -> None:
     moved = world.github.push(REPO, "main", {"list.md": LIST + added, "NOTES.md": "notes\n"},
                               message="Add a paper")
     second = run(world, config)
-    assert second["pull_request"] == {**first["pull_request"], "action": "unchanged"}
+    assert second["pull_request"] == {**first["pull_request"], "action": "updated"}
+    assert second["pushed"] is True
     head = world.github.commits(REPO, BRANCH)[0]
     assert head["parents"] == [moved]
     files = world.github.branch_files(REPO, BRANCH)
@@ -306,7 +310,8 @@ def test_without_push_access_the_pull_request_comes_from_a_fork(world, tmp_path)
     assert len(world.github.pulls(REPO)) == 1
     # The list's base moves: the fork's branch is rebuilt on it.
     moved = world.github.push(REPO, "main", {"NOTES.md": "notes\n"})
-    assert run(world, config)["pushed"]
+    third = run(world, config)
+    assert third["pushed"] and third["pull_request"]["action"] == "updated"
     assert world.github.commits("listwatch-bot/list", BRANCH)[0]["parents"] == [moved]
     [pull] = world.github.pulls(REPO)
     assert pull["files"] == ["list.md"] and len(pull["commits"]) == 1
@@ -538,3 +543,33 @@ def test_the_token_appears_nowhere(world, tmp_path) -> None:
         outputs += [result.stdout, result.stderr]
     assert world.github.issues(REPO) and world.github.review_comments(REPO)
     no_token_anywhere(world, *outputs)
+
+
+# -- the long-running worker ------------------------------------------------------------
+
+
+def test_the_scheduled_worker_publishes_like_run(world, tmp_path) -> None:
+    """``listwatch schedule`` runs the real job: without ``--dry-run`` it opens the pull
+    request, and its log names it."""
+    config = setup(world, tmp_path)
+    env = {**world.env, "GITHUB_TOKEN": world.github_token}
+    worker = subprocess.Popen([sys.executable, "-m", "listwatch", "schedule", "--config",
+                               str(config), "--now"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not world.github.pulls(REPO):
+            time.sleep(0.2)
+        time.sleep(1.0)
+        worker.send_signal(signal.SIGTERM)
+        stdout, stderr = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, stderr
+    [pull] = world.github.pulls(REPO)
+    assert pull["files"] == ["list.md"]
+    assert world.github.branch_files(REPO, BRANCH)["list.md"] == RENAMED
+    assert f"pull request #{pull['number']}: created https://github.com/{REPO}/pull/" in stderr, stdout + stderr
+    assert "run failed" not in stderr
+    no_token_anywhere(world, stdout, stderr)
