@@ -131,13 +131,13 @@ def record_declines(observation: Observation, store: Declines, now: datetime) ->
 
 
 async def publish(api: GitHubAPI, observation: Observation, change: TargetChanges, *,
-            suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
-            config: Config, dry_run: bool, declined: Outcome | None = None,
-            warn: Callable[[str], None] = lambda _: None) -> Published:
+                  suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
+                  config: Config, dry_run: bool, declined: Outcome | None = None,
+                  warn: Callable[[str], None] = lambda _: None) -> Published:
     """Carry out (or, with ``dry_run``, only decide) the plan for one target."""
     publisher = _Publisher(api, observation, change, config, warn)
     return await publisher.run(suggestions=suggestions, dashboard=dashboard, dry_run=dry_run,
-                         declined=declined)
+                               declined=declined)
 
 
 class _Publisher:
@@ -155,8 +155,9 @@ class _Publisher:
 
     # -- the run ------------------------------------------------------------------
 
-    async def run(self, *, suggestions: Sequence[Suggestion], dashboard: DashboardDraft | None,
-            dry_run: bool, declined: Outcome | None) -> Published:
+    async def run(self, *, suggestions: Sequence[Suggestion],
+                  dashboard: DashboardDraft | None, dry_run: bool,
+                  declined: Outcome | None) -> Published:
         draft = self.change.pull_request
         has_changes = bool(self.change.files) and draft is not None
         notes: list[str] = []
