@@ -350,6 +350,39 @@ def test_a_502_and_secondary_rate_limits_are_retried(world, tmp_path) -> None:
     assert len(world.github.pulls(REPO)) == 1
 
 
+def test_a_write_github_made_before_its_502_is_not_repeated(world, tmp_path) -> None:
+    """A 502 can come after GitHub did the work: before retrying an issue or a comment,
+    listwatch looks for it, so there is still one dashboard and one comment."""
+    config = setup(world, tmp_path)
+    dead_at_once(config)
+    world.host("papers.example").route("/other", status=404)
+    world.github.fail_operation("POST /repos/{owner}/{repo}/issues", status=502, after=True)
+    first = run(world, config, "--no-cache")
+    assert [r.status for r in world.requests(API, method="POST",
+                                             path=f"/repos/{REPO}/issues")] == [502]
+    [issue] = dashboards(world)
+    assert first["dashboard"] == {**first["dashboard"], "action": "created",
+                                  "number": issue["number"]}
+    number = first["pull_request"]["number"]
+    world.github.push(REPO, "main", {"list.md": RENAMED}, message="Fix the link by hand")
+    world.github.fail_operation("POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                                status=502, after=True)
+    assert run(world, config, "--no-cache")["pull_request"]["action"] == "closed"
+    [comment] = world.github.comments(REPO, number)
+    assert "Nothing is left to change" in comment["body"]
+
+
+def test_review_suggestions_github_made_before_its_502_are_not_repeated(
+        world, tmp_path) -> None:
+    config = setup(world, tmp_path, text=TITLED, arxiv=True)
+    world.arxiv.paper("2312.12456", title=NEW_TITLE, authors=["Yixin Song"], version=2)
+    world.github.fail_operation("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+                                status=502, after=True)
+    number = run(world, config)["pull_request"]["number"]
+    assert len(world.github.reviews(REPO, number)) == 1
+    assert len(world.github.review_comments(REPO, number)) == 1
+
+
 # -- 12: the dashboard ------------------------------------------------------------------
 
 def dead_at_once(config: Path) -> None:

@@ -197,6 +197,11 @@ class Engine:
             if times is not None and self.counters.get(key, 0) >= times:
                 continue
             self.bump(key)
+            if fault.get("after"):
+                # The service does the work; only the answer is lost on the way back.
+                done = SERVICE_HANDLERS[host](self, req)
+                if done.violation:
+                    self.violation(f"{req.method} {req.url}: {done.violation}")
             return _fault_reply(self, fault, host, req)
         return None
 

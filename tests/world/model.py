@@ -283,9 +283,14 @@ class GitHubWorld:
         times: int | None = 1,
         retry_after: int | None = None,
         body: str | None = None,
+        after: bool = False,
     ) -> None:
         """The next ``times`` calls of one REST operation, named as in the OpenAPI
-        description (``"POST /repos/{owner}/{repo}/pulls"``), answer ``status``."""
+        description (``"POST /repos/{owner}/{repo}/pulls"``), answer ``status``.
+
+        ``after``: the operation is carried out first, then answered with ``status``
+        (a gateway that timed out while GitHub did the work, so a retry would repeat it).
+        """
         method, _, template = operation.partition(" ")
         if template not in _openapi_paths() or method.lower() not in _openapi_paths()[template]:
             raise ValueError(f"{operation!r} is not an operation of GitHub's REST API")
@@ -297,6 +302,7 @@ class GitHubWorld:
             body=body,
             kind="github_operation",
             operation=f"{method.upper()} {template}",
+            after=after,
         )
 
     def fork_latency(self, *, requests: int = 0, seconds: float = 0.0) -> None:

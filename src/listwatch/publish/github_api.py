@@ -11,7 +11,7 @@ in a message.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
@@ -59,13 +59,27 @@ class GitHubAPI:
 
     async def request(self, verb: str, route: str, *, what: str, need: Permission,
                       params: Mapping[str, Any] | None = None, body: Any = None,
-                      missing_ok: bool = False) -> Any:
-        """One request; ``missing_ok`` turns a 404 into None (a branch that is not there)."""
+                      missing_ok: bool = False,
+                      recheck: Callable[[], Awaitable[Any]] | None = None) -> Any:
+        """One request; ``missing_ok`` turns a 404 into None (a branch that is not there).
+
+        ``recheck``, for a write that is not idempotent (an issue, a comment, a review):
+        before each retry, look for what the failed attempt may have made after all (a
+        5xx can come after GitHub did the work); if it returns something, that is the
+        answer and the write is not repeated.
+        """
         from github import GithubException
 
         policy = self._network.policy
+        attempts = 0
 
         async def once() -> Any:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and recheck is not None:
+                made = await recheck()
+                if made is not None:
+                    return made
             try:
                 _, data = await asyncio.to_thread(
                     self._requester.requestJsonAndCheck, verb, route,

@@ -395,9 +395,16 @@ class _Publisher:
 
     async def _comment(self, number: int, text: str) -> None:
         owner, name = self.target
-        await self.api.request("POST", path("repos", owner, name, "issues", str(number),
-                                            "comments"),
-                               what=f"comment on #{number}", need="issues", body={"body": text})
+        route = path("repos", owner, name, "issues", str(number), "comments")
+
+        async def posted() -> Any:
+            comments = await self.api.pages(route, what=f"read the comments of #{number}",
+                                            need="issues")
+            return next((c for c in comments if isinstance(c, dict) and c.get("body") == text),
+                        None)
+
+        await self.api.request("POST", route, what=f"comment on #{number}", need="issues",
+                               body={"body": text}, recheck=posted)
 
     async def _left_alone_heads(self, pull: PullState) -> frozenset[str]:
         owner, name = self.target
@@ -471,14 +478,23 @@ class _Publisher:
         if not suggestions:
             return
         owner, name = self.target
-        posted = await self.api.pages(path("repos", owner, name, "pulls", str(number), "comments"),
-                                      what=f"read review comments of #{number}",
-                                      need="pull-requests")
-        done = markers.suggestion_ids(str(c.get("body", "")) for c in posted
-                                      if isinstance(c, dict) and c.get("commit_id") == commit)
+
+        async def posted() -> frozenset[str]:
+            found = await self.api.pages(
+                path("repos", owner, name, "pulls", str(number), "comments"),
+                what=f"read review comments of #{number}", need="pull-requests")
+            return markers.suggestion_ids(str(c.get("body", "")) for c in found
+                                          if isinstance(c, dict) and c.get("commit_id") == commit)
+
+        done = await posted()
         todo = [s for s in suggestions if s.proposal_id not in done]
         if not todo:
             return
+
+        async def review_made() -> Any:
+            now = await posted()
+            return True if all(s.proposal_id in now for s in todo) else None
+
         comments = []
         for item in todo:
             comment: dict[str, Any] = {"path": item.path, "line": item.line, "side": "RIGHT",
@@ -490,7 +506,8 @@ class _Publisher:
             "POST", path("repos", owner, name, "pulls", str(number), "reviews"),
             what=f"post review suggestions on #{number}", need="pull-requests",
             body={"commit_id": commit, "event": "COMMENT", "comments": comments,
-                  "body": "Changes left for review: commit a suggestion to accept it."}),
+                  "body": "Changes left for review: commit a suggestion to accept it."},
+            recheck=review_made),
             "the suggestions stay in the pull request's body")
 
     # -- the dashboard ----------------------------------------------------------------
@@ -499,15 +516,7 @@ class _Publisher:
         if draft is None:
             return Outcome("none")
         owner, name = self.target
-        # Found by creator and marker, not by label: GitHub drops the labels of an issue
-        # opened without push access (a fork's token), and such a dashboard must be found
-        # again all the same.
-        found = await self.api.pages(
-            path("repos", owner, name, "issues"), what="list issues", need="issues",
-            params={"state": "open", "creator": self.seen.login})
-        mine = sorted((i for i in found if isinstance(i, dict) and "pull_request" not in i
-                       and markers.is_dashboard(i.get("body"), self.seen.repository)),
-                      key=lambda i: int(i["number"]))
+        mine = await self._dashboards()
         current, extra = (mine[0], mine[1:]) if mine else (None, [])
         if dry_run:
             if current is None:
@@ -527,10 +536,14 @@ class _Publisher:
                 labels: list[str] = []
             else:
                 labels = [draft.label]
+
+            async def opened() -> Any:
+                return next(iter(await self._dashboards()), None)
+
             created = await self.api.request("POST", path("repos", owner, name, "issues"),
                                              what="open the dashboard issue", need="issues",
                                              body={"title": draft.title, "body": draft.body,
-                                             "labels": labels})
+                                                   "labels": labels}, recheck=opened)
             return Outcome("created", int(created["number"]), created.get("html_url"))
         number, url = int(current["number"]), current.get("html_url")
         if not draft.problems:
@@ -540,6 +553,21 @@ class _Publisher:
             return Outcome("unchanged", number, url)
         await self._edit_issue(number, {"title": draft.title, "body": draft.body})
         return Outcome("updated", number, url)
+
+    async def _dashboards(self) -> list[dict[str, Any]]:
+        """The open dashboard issues of this target that listwatch opened, oldest first.
+
+        Found by creator and marker, not by label: GitHub drops the labels of an issue
+        opened without push access (a fork's token), and such a dashboard must be found
+        again all the same.
+        """
+        owner, name = self.target
+        found = await self.api.pages(
+            path("repos", owner, name, "issues"), what="list issues", need="issues",
+            params={"state": "open", "creator": self.seen.login})
+        return sorted((i for i in found if isinstance(i, dict) and "pull_request" not in i
+                       and markers.is_dashboard(i.get("body"), self.seen.repository)),
+                      key=lambda i: int(i["number"]))
 
     async def _edit_issue(self, number: int, body: dict[str, Any]) -> None:
         owner, name = self.target
