@@ -219,8 +219,9 @@ class _Publisher:
             return Outcome("updated", pull.number, pull.url)
         if plan.pull == "unchanged" and pull is not None:
             # Same title and body, but a new commit on its branch still updates it.
-            action = "updated" if plan.commits else "unchanged"
-            return Outcome(action, pull.number, pull.url)
+            if plan.commits:
+                return Outcome("updated", pull.number, pull.url)
+            return Outcome("unchanged", pull.number, pull.url)
         if plan.pull == "close" and pull is not None:
             return Outcome("closed", pull.number, pull.url)
         if plan.branch == "leave-alone" and pull is not None:
