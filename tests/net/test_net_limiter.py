@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 
 from listwatch.net import POLITENESS, HostLimiter, HostRule
 
@@ -35,6 +36,27 @@ def test_starts_are_spaced() -> None:
     starts = _run(limiter, "a.example", 4, 0.0)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert all(gap >= 0.095 for gap in gaps)
+
+
+def test_a_stalled_event_loop_does_not_bunch_starts() -> None:
+    """Turns reserved before the loop blocks wake together; they still go out spaced."""
+    limiter = HostLimiter(HostRule(interval=0.05, concurrency=8), {})
+    starts: list[float] = []
+
+    async def one() -> None:
+        async with limiter.turn("a.example"):
+            starts.append(asyncio.get_running_loop().time())
+
+    async def stall() -> None:
+        await asyncio.sleep(0.01)
+        time.sleep(0.3)  # blocks the loop past several reserved turns
+
+    async def main() -> None:
+        await asyncio.gather(stall(), *(one() for _ in range(5)))
+
+    asyncio.run(main())
+    gaps = [b - a for a, b in itertools.pairwise(sorted(starts))]
+    assert len(starts) == 5 and min(gaps) >= 0.05, gaps
 
 
 def test_in_flight_limit_holds() -> None:

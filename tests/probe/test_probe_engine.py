@@ -11,6 +11,7 @@ from mockweb import T0, World, make_config, run_probe
 
 from listwatch.model import Verdict
 from listwatch.net import Network
+from listwatch.net.limiter import HostLimiter, HostState
 from listwatch.probe import ProbeContext, probe_urls
 from listwatch.probe.fetch import BODY_PREFIX
 
@@ -335,18 +336,28 @@ def test_per_host_concurrency_and_global_limit(mockweb: World) -> None:
     assert mockweb.total_peak == 5
 
 
-def test_spacing_between_request_starts_to_one_host(mockweb: World) -> None:
+def test_spacing_between_request_starts_to_one_host(mockweb: World, monkeypatch) -> None:
+    """Every probe takes its turn from the shared limiter, per host: starts to one host
+    are an interval apart, and the two hosts interleave instead of queueing."""
+    granted: list[tuple[str, float]] = []
+    wait_turn = HostLimiter.wait_turn
+
+    async def recorded(self: HostLimiter, state: HostState) -> None:
+        await wait_turn(self, state)
+        granted.append((state.name, asyncio.get_running_loop().time()))
+
+    monkeypatch.setattr(HostLimiter, "wait_turn", recorded)
     mockweb.route(f"{A}/*", 200)
     mockweb.route("https://b.example/*", 200)
     urls = [f"{A}/{n}" for n in range(5)] + [f"https://b.example/{n}" for n in range(5)]
     run_probe(mockweb, urls, config=make_config(http_host_interval=0.05))
+    assert len(granted) == len(mockweb.hits) == 10
     for host in ("a.example", "b.example"):
-        starts = sorted(h.start for h in mockweb.hits if h.host == host)
+        starts = [at for name, at in granted if name == host]
         gaps = [b - a for a, b in itertools.pairwise(starts)]
-        assert min(gaps) >= 0.045, gaps
-    # hosts are spaced independently: both finish in about 4 intervals, not 9
-    every = sorted(h.start for h in mockweb.hits)
-    assert every[-1] - every[0] < 0.4
+        assert min(gaps) >= 0.05, gaps
+    order = [name for name, _ in sorted(granted, key=lambda item: item[1])]
+    assert order.index("b.example") < len(order) - order[::-1].index("a.example") - 1
 
 
 def test_on_result_sees_every_verdict(mockweb: World) -> None:
