@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from listwatch.identifiers import GITHUB_HOSTS, github_repo, is_full_name
-from listwatch.model import Hop, RepoFacts, Verdict
+from listwatch.model import RepoFacts, Verdict
 
 SHIELDS = "img.shields.io"
 BADGEN = "badgen.net"
@@ -153,7 +153,7 @@ def verify(url: str, badge: Badge, facts: Mapping[str, RepoFacts]) -> Verdict | 
     if repo.renamed and current and current.lower() != badge.repo.lower():
         final = renamed_url(url, badge, current)
         return Verdict(url=url, status="redirect", final_url=final, permanent=True,
-                       via="badge", evidence=evidence, chain=(Hop(url, 301, final),),
+                       via="badge", evidence=evidence,
                        detail=f"{shows}, renamed to {current}{archived}")
     return Verdict(url=url, status="ok", via="badge", evidence=evidence,
                    detail=f"{shows}{archived}")
