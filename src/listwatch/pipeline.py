@@ -4,7 +4,9 @@ config → targets → documents → links + entries → (sources, probe, state)
 proposals → edits → diff / pull request → report.
 
 ``run(JobOptions(...))`` serves both `check` (verdicts and facts) and `run`
-(the same, then proposals, the diff and the pull request draft).
+(the same, then proposals, the diff and the pull request draft). The network
+stages (sources, probe, publication search, snapshots) run side by side as one
+graph of tasks in ``gather``.
 """
 
 from __future__ import annotations
