@@ -65,6 +65,19 @@ def test_other_urls_are_not_repository_or_static_badges(url: str) -> None:
     assert shown is None or (shown.repo is None and not shown.static)
 
 
+@pytest.mark.parametrize("url", [
+    "https://GitHub.com/Alice/Tool/actions/workflows/ci.yml/badge.svg",
+    "https://IMG.Shields.IO/github/stars/alice/tool",
+    "https://img.shields.io", "https://img.shields.io/github/stars/%E2%9C%93/x",
+    "https://badge.fury.io/gh/", "https://badge.fury.io/gh/nothing.svg", "http://[::1]/x",
+    "https://img.shields.io/github/stars/alice/tool/", "https://badgen.net/github",
+])
+def test_odd_urls_never_raise_and_offsets_stay_inside(url: str) -> None:
+    shown = badge.parse(url)
+    if shown is not None and shown.repo is not None:
+        assert url[shown.start:shown.end].lower() == shown.repo.lower()
+
+
 def test_renamed_url_changes_only_owner_and_name() -> None:
     url = "https://img.shields.io/github/stars/bob/old.svg?style=social&label=Stars"
     shown = badge.parse(url)

@@ -113,10 +113,11 @@ def _github_actions(url: str) -> Badge | None:
         return None
     if not link.rest.startswith(("/actions/workflows/", "/workflows/")):
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    start = url.index(link.owner, url.index(host) + len(host))
-    return Badge(host=host, repo=link.full_name, start=start,
-                 end=start + len(link.owner) + 1 + len(link.name))
+    parts = urlsplit(url)
+    owner, name = parts.path.split("/")[1:3]  # as written (github_repo unquotes them)
+    start = len(parts.scheme) + 3 + len(parts.netloc) + 1
+    return Badge(host=(parts.hostname or "").lower(), repo=link.full_name, start=start,
+                 end=start + len(owner) + 1 + len(name))
 
 
 def _without_image_suffix(segment: str) -> str:
