@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "probe": 4, "sources": 4, "targets": 4,
     "proposals": 5,
     "publish": 6,
+    "gather": 6,  # the network stages side by side, for pipeline
     "pipeline": 7, "initconfig": 7,
     "scheduler": 8,
     "cli": 9, "__main__": 10,

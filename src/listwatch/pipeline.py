@@ -4,7 +4,9 @@ config → targets → documents → links + entries → (sources, probe, state)
 proposals → edits → diff / pull request → report.
 
 ``run(JobOptions(...))`` serves both `check` (verdicts and facts) and `run`
-(the same, then proposals, the diff and the pull request draft).
+(the same, then proposals, the diff and the pull request draft). The network
+stages (sources, probe, publication search, snapshots) run side by side as one
+graph of tasks in ``gather``.
 """
 
 from __future__ import annotations
@@ -13,23 +15,21 @@ import asyncio
 import dataclasses
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
+from listwatch.gather import Findings, Progress, RunContext, gather
 from listwatch.gitdiff import Changed, changed_lines, toplevel
-from listwatch.identifiers import arxiv_ref, github_repo
-from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
-from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
+from listwatch.markdown import apply_edits
+from listwatch.model import Proposal
 from listwatch.net.services import GITHUB_PUBLISH
-from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
-from listwatch.probe.filters import is_relative
 from listwatch.proposals import ProposalInputs, propose
 from listwatch.publish.dashboard import draft_dashboard
 from listwatch.publish.diff import unified_diff
@@ -48,28 +48,10 @@ from listwatch.publish.publisher import Observation, observe, publish, record_de
 from listwatch.publish.pull_request import draft_pull_request
 from listwatch.publish.report import summary_json
 from listwatch.publish.suggestions import Suggestion, suggestions
-from listwatch.sources.arxiv import ArxivPapers
-from listwatch.sources.github import GitHubRepos
-from listwatch.sources.interface import SourceContext
-from listwatch.sources.preprints import find_publications
-from listwatch.sources.wayback import WaybackSnapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_local, read_paths, read_targets
 
 Mode = Literal["check", "run"]
-
-
-class Progress(Protocol):
-    """What the pipeline tells a progress display (the CLI's; none in the worker)."""
-
-    def start(self, total: int) -> None:
-        """``total`` links are about to be checked."""
-
-    def advance(self, verdict: Verdict) -> None:
-        """One more link has its verdict."""
-
-    def stop(self) -> None:
-        """Checking is over."""
 
 
 @dataclass(frozen=True)
@@ -84,73 +66,6 @@ class JobOptions:
     use_cache: bool = True
     dry_run: bool = True
     progress: Progress | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """What every stage of one run shares: config, the network (client, host limits,
-    retry policy, request log), store, clock, run id."""
-
-    config: Config
-    network: net.Network = field(repr=False)
-    store: Store = field(repr=False)
-    now: datetime
-    run_id: int
-    use_cache: bool
-    environ: Mapping[str, str] = field(repr=False)
-    progress: Progress | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """One document with its links and entries, and the list source it came from.
-
-    ``focus`` (`check --changed`): only links and entries on these lines are checked.
-    """
-
-    source: ListSource = field(repr=False)
-    document: Document
-    links: tuple[Link, ...] = field(repr=False)
-    entries: tuple[Entry, ...] = field(repr=False)
-    focus: Changed | None = field(default=None, repr=False)
-
-    @property
-    def checked_links(self) -> tuple[Link, ...]:
-        focus = self.focus
-        return self.links if focus is None else tuple(
-            link for link in self.links if focus.touches(link.line))
-
-    @property
-    def checked_entries(self) -> tuple[Entry, ...]:
-        focus = self.focus
-        if focus is None:
-            return self.entries
-        last = self.document.position
-        return tuple(entry for entry in self.entries
-                     if focus.touches(entry.line, last(max(entry.span.end - 1, 0))[0]))
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the sources said about the links' repositories and papers."""
-
-    repos: Mapping[str, RepoFacts] = field(default_factory=dict, repr=False)
-    papers: Mapping[str, PaperFacts] = field(default_factory=dict, repr=False)
-    unknown_papers: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Findings:
-    """Everything the network stages found in one run (large: kept out of its repr)."""
-
-    sources: tuple[ListSource, ...] = field(repr=False)
-    parsed: tuple[Parsed, ...] = field(repr=False)
-    verdicts: Mapping[str, Verdict] = field(repr=False)
-    facts: Facts = field(repr=False)
-    publications: Mapping[str, Publication | None] = field(repr=False)
-    snapshots: Mapping[str, str] = field(repr=False)
-    warnings: tuple[str, ...]
-    requests: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -237,8 +152,8 @@ async def _job(config: Config, options: JobOptions, *, store: Store, now: dateti
                              environ=os.environ, progress=options.progress)
         sources = await _read(context, options.paths, changed=options.changed_since is not None)
         focus = await _focus(sources, options.changed_since)
-        findings = await _gather(context, sources, snapshots=options.mode == "run",
-                                 focus=focus)
+        findings = await gather(context, sources, snapshots=options.mode == "run",
+                                focus=focus)
         entry_facts = _entry_facts(findings)
         if options.mode != "run":
             return _Done(findings, entry_facts, requests=findings.requests,
@@ -348,119 +263,6 @@ async def _focus(sources: Sequence[ListSource], base: str | None
     return focus
 
 
-async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapshots: bool,
-                  focus: Mapping[tuple[int, str], Changed] | None = None) -> Findings:
-    """Facts first (they let the probe verify GitHub and arXiv links without scraping),
-    then the probe and the publication search side by side, then archived copies."""
-    config = context.config
-    parsed = _parse(sources, focus)
-    warnings: list[str] = [problem for source in sources for problem in source.problems]
-    requests: dict[str, int] = {}
-    links = [link for item in parsed for link in item.checked_links]
-    entries = [entry for item in parsed for entry in item.checked_entries]
-
-    sources_context = SourceContext(network=context.network, cache=context.store,
-                                    now=context.now,
-                                    max_age_s=config.sources.cache_max_age_seconds)
-    facts = await _facts(context, sources_context, links, entries, warnings, requests)
-    preprints = [entry for entry in entries if entry.is_preprint and entry.arxiv_id]
-    publication_task = asyncio.create_task(find_publications(
-        preprints, facts.papers, context=sources_context, config=config)) if preprints else None
-
-    verdicts = await _probe(context, parsed, facts, flakiness=focus is None)
-    publications: Mapping[str, Publication | None] = {}
-    if publication_task is not None:
-        found = await publication_task
-        publications = found.publications
-        warnings.extend(found.warnings)
-        for service, count in found.requests.items():
-            requests[service] = requests.get(service, 0) + count
-    archived: Mapping[str, str] = {}
-    dead = sorted(url for url, v in verdicts.items()
-                  if v.status == "broken" and url.startswith(("http://", "https://")))
-    if snapshots and dead:
-        wayback = await WaybackSnapshots(sources_context).fetch(dead)
-        archived, requests["wayback"] = wayback.facts, wayback.requests
-        warnings.extend(wayback.warnings)
-    return Findings(sources=tuple(sources), parsed=parsed, verdicts=verdicts, facts=facts,
-                    publications=publications, snapshots=archived,
-                    warnings=tuple(dict.fromkeys(warnings)),
-                    requests=tuple(sorted(requests.items())))
-
-
-async def _facts(context: RunContext, sources: SourceContext, links: Sequence[Link],
-                 entries: Sequence[Entry], warnings: list[str], requests: dict[str, int]
-                 ) -> Facts:
-    """GitHub facts for every linked repository, arXiv facts for every named paper."""
-    config = context.config
-    repo_names = {repo.full_name for link in links if (repo := github_repo(link.resolved))}
-    repos: Mapping[str, RepoFacts] = {}
-    if config.sources.github and repo_names:
-        report = await GitHubRepos(
-            sources, token=github_token(context.environ),
-            api_url=github_api_url(context.environ), user_agent=config.http.user_agent,
-            timeout=config.http.timeout).fetch(sorted(repo_names))
-        repos, requests["github"] = report.facts, report.requests
-        warnings.extend(report.warnings)
-    arxiv_ids = {ref.id for link in links
-                 if (ref := arxiv_ref(link.resolved)) is not None and ref.is_url}
-    # Venue tags (`arXiv 2312.07104`) name papers that no link may point to.
-    arxiv_ids.update(entry.arxiv_id for entry in entries if entry.arxiv_id)
-    if not (config.sources.arxiv and arxiv_ids):
-        return Facts(repos=repos)
-    papers = await ArxivPapers(sources).fetch(sorted(arxiv_ids))
-    requests["arxiv"] = papers.requests
-    warnings.extend(papers.warnings)
-    return Facts(repos=repos, papers=papers.facts, unknown_papers=frozenset(papers.unknown))
-
-
-async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts, *,
-                 flakiness: bool = True) -> dict[str, Verdict]:
-    """Probe every link once, record the verdicts, then judge flakiness (not for the
-    new links of `check --changed`: a contributor needs the answer now).
-
-    Web links of all lists go through one probe, so per-host limits hold across
-    lists; relative links are checked against their own repository's files.
-    """
-    config, store = context.config, context.store
-    web: set[str] = set()
-    relative: dict[int, tuple[ListSource, set[str]]] = {}
-    for item in parsed:
-        for link in item.checked_links:
-            if is_relative(link.resolved):
-                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
-            else:
-                web.add(link.resolved)
-    all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
-    cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds,
-                      context.now) if context.use_cache else {}
-    probe_context = ProbeContext(now=context.now, repo_facts=facts.repos,
-                                 paper_facts=facts.papers, arxiv_missing=facts.unknown_papers,
-                                 ok_cache=cached)
-    progress = context.progress
-    on_result: Callable[[Verdict], None] | None = None
-    if progress is not None and all_urls:
-        progress.start(len(all_urls))
-        on_result = progress.advance
-    try:
-        raw = await probe_urls(sorted(web), config=config, network=context.network,
-                               context=probe_context, on_result=on_result)
-        for source, urls in relative.values():
-            local = dataclasses.replace(probe_context, repo_paths=source.repo_paths,
-                                        read_repo_file=source.read_file)
-            raw.update(await probe_urls(sorted(urls), config=config, network=context.network,
-                                        context=local, on_result=on_result))
-    finally:
-        if on_result is not None and progress is not None:
-            progress.stop()
-    fresh = [v for v in raw.values() if v.via != "cache"]
-    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
-    store.record_verdicts(context.run_id, fresh)
-    return {url: (assess(v, histories[url], config.check, context.now)
-                  if flakiness and url in histories else v)
-            for url, v in raw.items()}
-
-
 def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts], *,
              declined: frozenset[str], now: datetime) -> Changes:
     """Proposals per target, applied to its documents, with its suggestions and draft."""
@@ -499,18 +301,6 @@ def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFact
             tree=source.tree, files=tuple(files), proposals=tuple(found), pull_request=draft))
         suggested[source.target.repo] = tuple(review)
     return Changes(targets=tuple(targets), suggestions=suggested)
-
-
-def _parse(sources: Iterable[ListSource],
-           focus: Mapping[tuple[int, str], Changed] | None = None) -> tuple[Parsed, ...]:
-    parsed = []
-    for source in sources:
-        for document in source.documents:
-            links = extract_links(document)
-            lines = None if focus is None else focus.get((id(source), document.path), Changed())
-            parsed.append(Parsed(source, document, links, extract_entries(document, links),
-                                 lines))
-    return tuple(parsed)
 
 
 def _on_changed_lines(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts],

@@ -161,3 +161,36 @@ def test_failing_within_the_window_is_not_dead() -> None:
     url = "https://flaky.org/p"
     verdict = Verdict(url=url, status="failing", http_status=503)
     assert kinds(one_link(url, verdicts=[verdict])[1]) == []
+
+
+# -- moved: badges of renamed repositories --------------------------------------
+
+
+BADGES = ("[![Stars](https://img.shields.io/github/stars/a/old.svg?style=social&label=Star)]"
+          "(https://github.com/a/old) "
+          '<img src="https://badgen.net/github/license/a/old?color=green&amp;x=1"> '
+          "![tag](https://badge.fury.io/gh/a%2Fold.svg)\n")
+
+
+def test_badge_of_a_renamed_repository_names_the_new_one_byte_for_byte() -> None:
+    doc, proposals = run(BADGES, repos=[repo("a/old", "b/new")])
+    badges = {p.old: p.new for p in proposals if "github.com" not in p.old}
+    assert badges == {
+        "https://img.shields.io/github/stars/a/old.svg?style=social&label=Star":
+            "https://img.shields.io/github/stars/b/new.svg?style=social&label=Star",
+        "https://badgen.net/github/license/a/old?color=green&amp;x=1":
+            "https://badgen.net/github/license/b/new?color=green&amp;x=1",
+        "https://badge.fury.io/gh/a%2Fold.svg": "https://badge.fury.io/gh/b%2Fnew.svg",
+    }
+    assert kinds(proposals) == ["moved"] * 4
+    assert all("a/old, which is now b/new" in p.reason for p in proposals
+               if "github.com" not in p.old)
+    assert applied(doc, proposals) == BADGES.replace("a/old", "b/new").replace(
+        "a%2Fold", "b%2Fnew")
+
+
+def test_no_badge_move_without_a_rename_or_for_static_badges() -> None:
+    text = ("![s](https://img.shields.io/github/stars/a/same) "
+            "![x](https://img.shields.io/badge/a/old-blue)\n")
+    _, proposals = run(text, repos=[repo("a/same"), repo("a/old", "b/new")])
+    assert proposals == ()

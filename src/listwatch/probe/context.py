@@ -12,6 +12,19 @@ Resolver = Callable[[str], Awaitable[Sequence[str]]]
 
 
 @dataclass(frozen=True)
+class Arriving:
+    """Facts still on their way when probing starts (the sources run beside the probe).
+
+    A link that needs them waits for them; every other link is probed at once.
+    ``repos()`` gives what ``ProbeContext.repo_facts`` would hold; ``papers()`` the
+    ``paper_facts`` and ``arxiv_missing`` pair. Both may be awaited many times.
+    """
+
+    repos: Callable[[], Awaitable[Mapping[str, RepoFacts]]]
+    papers: Callable[[], Awaitable[tuple[Mapping[str, PaperFacts], frozenset[str]]]]
+
+
+@dataclass(frozen=True)
 class ProbeContext:
     """Inputs to ``probe_urls`` other than the URLs and the config.
 
@@ -24,6 +37,8 @@ class ProbeContext:
     - ``ok_cache``: fresh OK verdicts (see ``flakiness.fresh_ok``); not re-requested.
     - ``proxy``: whether requests go through a proxy (None: ask the environment).
     - ``resolve``: host name → addresses (None: ``getaddrinfo``); for tests.
+    - ``arriving``: facts still being fetched; when set, it replaces ``repo_facts``,
+      ``paper_facts`` and ``arxiv_missing``.
     """
 
     now: datetime
@@ -35,3 +50,4 @@ class ProbeContext:
     ok_cache: Mapping[str, Verdict] = field(default_factory=dict)
     proxy: bool | None = None
     resolve: Resolver | None = None
+    arriving: Arriving | None = field(default=None, compare=False)

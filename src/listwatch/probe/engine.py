@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from listwatch import net
 from listwatch.config import Config
-from listwatch.model import Status, Verdict
+from listwatch.identifiers import arxiv_ref, github_repo
+from listwatch.model import PaperFacts, RepoFacts, Status, Verdict
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
@@ -17,7 +18,7 @@ from listwatch.probe.fetch import Fetcher, Stop
 from listwatch.probe.filters import is_relative, skip_reason, url_problem
 from listwatch.probe.hosts import HostBook
 from listwatch.probe.redirects import without_fragment
-from listwatch.probe.verifiers import arxiv, doi, github, repo_tree
+from listwatch.probe.verifiers import arxiv, badge, doi, github, repo_tree
 
 # Consecutive failed attempts (timeouts, refused/reset connections) after which
 # a host is given up for the rest of the run, on top of one URL's own retries.
@@ -55,6 +56,7 @@ class Engine:
                                guard=self.guard, proxy=proxy)
         self._http: dict[str, asyncio.Task[Verdict]] = {}
         self._doi: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
+        self._badge_hosts: dict[str, asyncio.Task[Verdict]] = {}
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
@@ -94,9 +96,10 @@ class Engine:
         problem = url_problem(target)
         if problem:
             return Verdict(url=url, status="error", via="config", detail=problem)
-        verdict = github.verify(target, self.context.repo_facts) or arxiv.verify(
-            target, self.context.paper_facts, self.context.arxiv_missing
-        )
+        shown = badge.parse(target)
+        if shown is not None and (shown.static or shown.repo):
+            return await self._badge_verdict(target, shown)
+        verdict = await self._from_facts(target)
         if verdict is not None:
             return verdict
         carried = doi.extract(target)
@@ -105,6 +108,47 @@ class Engine:
             if found is not None:
                 return found
         return await self._http_verdict(target)
+
+    async def _repo_facts(self) -> Mapping[str, RepoFacts]:
+        arriving = self.context.arriving
+        return self.context.repo_facts if arriving is None else await arriving.repos()
+
+    async def _paper_facts(self) -> tuple[Mapping[str, PaperFacts], frozenset[str]]:
+        arriving = self.context.arriving
+        if arriving is None:
+            return self.context.paper_facts, self.context.arxiv_missing
+        return await arriving.papers()
+
+    async def _from_facts(self, url: str) -> Verdict | None:
+        """A github.com or arxiv.org link judged from the sources' facts (waiting for them
+        when they are still on their way); None for other links or without facts."""
+        if github_repo(url) is not None:
+            return github.verify(url, await self._repo_facts())
+        ref = arxiv_ref(url)
+        if ref is not None and ref.is_url:
+            papers, missing = await self._paper_facts()
+            return arxiv.verify(url, papers, missing)
+        return None
+
+    async def _badge_verdict(self, url: str, shown: badge.Badge) -> Verdict:
+        """A badge: its service answers (one request per service host), and the
+        repository it shows is judged from GitHub's facts."""
+        if shown.needs_host_check:
+            checked = await self._badge_host(shown.host, url)
+            down = badge.service_down(url, checked)
+            if down is not None:
+                return down
+            if shown.static:
+                return badge.static(url, checked)
+        found = badge.verify(url, shown, await self._repo_facts())
+        return found if found is not None else await self._http_verdict(url)
+
+    async def _badge_host(self, host: str, url: str) -> Verdict:
+        """The one check of a badge service: the first of its badges asked for."""
+        task = self._badge_hosts.get(host)
+        if task is None:
+            task = self._badge_hosts[host] = asyncio.ensure_future(self._http_verdict(url))
+        return await asyncio.shield(task)
 
     async def _http_verdict(self, url: str) -> Verdict:
         """HTTP check, shared by URLs that differ only in their fragment."""

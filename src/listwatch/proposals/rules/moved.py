@@ -8,6 +8,10 @@ GitHub rename, a bare ``http`` → ``https`` upgrade (that is ``normalise``) or 
 redirect that lands on a site's front page or a login page (a soft 404). The
 target is then put in canonical form (see ``normalise``), so the two kinds
 never fight over one URL.
+
+A badge image that shows a renamed repository (``img.shields.io/github/stars/<owner>/<name>``
+and the like) follows the rename too: only its owner/name bytes change, the rest of
+the badge URL (style, label, query) stays as written.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from urllib.parse import urlsplit
 from listwatch.identifiers import github_repo
 from listwatch.markdown.style import HouseStyle
 from listwatch.model import Link, Proposal
+from listwatch.probe.verifiers import badge
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.rules import normalise
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
@@ -47,6 +52,33 @@ def _renamed(link: Link, inputs: ProposalInputs) -> _Move | None:
                             facts.url or f"https://github.com/{facts.name_with_owner}")
 
 
+def _badge_renamed(link: Link, inputs: ProposalInputs) -> _Move | None:
+    """A badge of a service (not GitHub's own: that is a github.com link) whose
+    repository was renamed; the target is the badge URL showing the new name."""
+    shown = badge.parse(link.resolved)
+    if shown is None or shown.repo is None or not shown.needs_host_check:
+        return None
+    facts = inputs.repo(shown.repo)
+    if facts is None or not facts.exists or not facts.name_with_owner:
+        return None
+    if facts.name_with_owner.lower() == shown.repo.lower():
+        return None
+    target = badge.renamed_url(link.resolved, shown, facts.name_with_owner)
+    reason = (f"The badge shows the GitHub repository {shown.repo}, "
+              f"which is now {facts.name_with_owner}.")
+    return target, reason, (facts.api_url,
+                            facts.url or f"https://github.com/{facts.name_with_owner}")
+
+
+def _rewritten(written: str, name: str) -> str | None:
+    """The badge URL as written with its repository renamed to ``name`` (every other
+    byte kept, escapes and entities included), or None when it cannot be read as is."""
+    shown = badge.parse(written)
+    if shown is None or shown.repo is None:
+        return None
+    return badge.renamed_url(written, shown, name)
+
+
 def _redirected(link: Link, inputs: ProposalInputs) -> _Move | None:
     verdict = verdict_for(inputs, link.resolved)
     if verdict is None or not verdict.final_url or not verdict.permanent:
@@ -72,19 +104,39 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
         for link in inputs.links_of(doc.path):
             if not link.is_web or link.kind == "reference":
                 continue
-            found = _renamed(link, inputs) or _redirected(link, inputs)
-            if found is None:
-                continue
-            target, reason, evidence = found
-            confidence = 0.95
-            tidy = normalise.canonical(target, inputs)
-            if tidy is not None:
-                target = tidy.url
-                reason = f"{reason[:-1]}; written in canonical form."
-                evidence = (*evidence, *tidy.evidence)
             old = source(doc, link.span)
-            new = write_url(style, link, target)
+            moved = _badge_move(link, old, inputs, style) or _move(link, old, inputs, style)
+            if moved is None:
+                continue
+            new, reason, evidence = moved
             if new == old:
                 continue
             yield make("moved", doc, link.span, old, new, reason=reason, evidence=evidence,
-                       confidence=confidence, line=link.line)
+                       confidence=0.95, line=link.line)
+
+
+def _badge_move(link: Link, old: str, inputs: ProposalInputs, style: HouseStyle
+                ) -> _Move | None:
+    """(new text, reason, evidence) for the badge of a renamed repository."""
+    found = _badge_renamed(link, inputs)
+    if found is None:
+        return None
+    target, reason, evidence = found
+    renamed = badge.parse(target)
+    name = renamed.repo if renamed is not None and renamed.repo else ""
+    new = _rewritten(old, name) or write_url(style, link, target)
+    return new, reason, evidence
+
+
+def _move(link: Link, old: str, inputs: ProposalInputs, style: HouseStyle) -> _Move | None:
+    """(new text, reason, evidence) for a renamed repository or a page moved for good."""
+    found = _renamed(link, inputs) or _redirected(link, inputs)
+    if found is None:
+        return None
+    target, reason, evidence = found
+    tidy = normalise.canonical(target, inputs)
+    if tidy is not None:
+        target = tidy.url
+        reason = f"{reason[:-1]}; written in canonical form."
+        evidence = (*evidence, *tidy.evidence)
+    return write_url(style, link, target), reason, evidence
