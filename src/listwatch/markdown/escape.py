@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
 SPECIAL = "\\`*_[]<>|~"
@@ -40,7 +41,7 @@ INLINE_LIMIT = 1000
 
 def escape_inline(text: str) -> str:
     """Outside text, literal anywhere in a report or PR body (one line, every special escaped)."""
-    return _INLINE_RE.sub(r"\\\1", one_line(text, limit=INLINE_LIMIT))
+    return _INLINE_RE.sub(r"\\\1", one_line(redact_text(text), limit=INLINE_LIMIT))
 
 
 def escape_list_text(text: str) -> str:
@@ -70,7 +71,7 @@ def _escape_unbalanced_parens(text: str) -> str:
 
 def code_span(text: str) -> str:
     """Text as inline code, with a fence longer than any backtick run inside."""
-    flat = one_line(text, limit=INLINE_LIMIT)
+    flat = one_line(redact_text(text), limit=INLINE_LIMIT)
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""

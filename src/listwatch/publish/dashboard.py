@@ -17,6 +17,7 @@ from listwatch.markdown.escape import code_cell, escape_inline
 from listwatch.model import Status
 from listwatch.publish.markers import dashboard_marker
 from listwatch.publish.model import LinkResult
+from listwatch.redact import redact_text, redact_url
 
 MAX_ROWS = 300
 # A URL that can stand as a Markdown link target as it is (no spaces, brackets, pipes).
@@ -78,7 +79,7 @@ def draft_dashboard(repository: str, links: Sequence[LinkResult], snapshots: Map
     if not problems:
         lines.extend(["All links are fine.", ""])
     lines.append(dashboard_marker(repository))
-    return DashboardDraft(title=title, body="\n".join(lines) + "\n", label=label,
+    return DashboardDraft(title=title, body=redact_text("\n".join(lines)) + "\n", label=label,
                           problems=problems)
 
 
@@ -88,7 +89,7 @@ def _row(url: str, results: Sequence[LinkResult], snapshots: Mapping[str, str] |
         places += f" (+{len(results) - 3})"
     verdict = results[0].verdict
     why = escape_inline(verdict.detail or verdict.status)
-    evidence = " ".join(f"[evidence]({item})" for item in verdict.evidence[:2]
+    evidence = " ".join(f"[evidence]({redact_url(item)})" for item in verdict.evidence[:2]
                         if _SAFE_TARGET.fullmatch(item))
     cells = [places, code_cell(url), f"{why} {evidence}".strip()]
     if snapshots is not None:

@@ -19,6 +19,7 @@ from listwatch.model import (
     Verdict,
 )
 from listwatch.publish.model import EntryFacts, LinkResult, Outcome, Published, Report
+from listwatch.redact import redact_text
 from listwatch.text import one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
@@ -59,7 +60,7 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
             "links": [_link_json(link) for _, links, _ in parsed for link in links],
             "entries": [_entry_json(entry) for _, _, entries in parsed for entry in entries],
         }
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+        return _redacted_json(payload)
     lines: list[str] = []
     for document, links, entries in parsed:
         lines.append(f"{document.path}: {len(links)} links, {len(entries)} entries")
@@ -75,7 +76,22 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
     total_links = sum(len(links) for _, links, _ in parsed)
     total_entries = sum(len(entries) for _, _, entries in parsed)
     lines.append(f"{len(parsed)} files, {total_links} links, {total_entries} entries")
-    return "\n".join(lines) + "\n"
+    return redact_text("\n".join(lines)) + "\n"
+
+
+def _redacted_json(payload: Any) -> str:
+    """``payload`` as indented JSON with every URL in every string redacted."""
+    return json.dumps(_redact_strings(payload), indent=2, ensure_ascii=False) + "\n"
+
+
+def _redact_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: _redact_strings(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_strings(item) for item in value]
+    return value
 
 
 SCHEMA = "listwatch-report/1"
@@ -89,7 +105,7 @@ def render(report: Report, fmt: str, *, color: bool = False,
     """The `check` / `run` report in ``text``, ``json`` or ``markdown`` (``verbosity``
     shapes the text report only)."""
     if fmt == "json":
-        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+        return _redacted_json(report_json(report))
     if fmt == "markdown":
         return render_markdown(report)
     return render_text(report, color=color, verbosity=verbosity)
@@ -331,7 +347,7 @@ def _quiet_text(report: Report, *, color: bool) -> str:
 
 
 def _finish(lines: list[str], color: bool) -> str:
-    text = terminal_safe("\n".join(lines)) + "\n"
+    text = terminal_safe(redact_text("\n".join(lines))) + "\n"
     return _colorize(text) if color else text
 
 
@@ -433,7 +449,7 @@ def render_markdown(report: Report) -> str:
         lines.append("")
     lines.append(f"_{len(report.links)} links in {len(report.files)} files, "
                  f"{sum(counts.values())} distinct URLs._")
-    return "\n".join(lines) + "\n"
+    return redact_text("\n".join(lines)) + "\n"
 
 
 def _cell(text: str) -> str:
