@@ -378,7 +378,7 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapsho
     archived: Mapping[str, str] = {}
     dead = sorted(url for url, v in verdicts.items()
                   if v.status == "broken" and url.startswith(("http://", "https://")))
-    if snapshots and dead:
+    if snapshots and dead and config.sources.wayback:
         wayback = await WaybackSnapshots(sources_context).fetch(dead)
         archived, requests["wayback"] = wayback.facts, wayback.requests
         warnings.extend(wayback.warnings)

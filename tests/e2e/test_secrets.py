@@ -1,0 +1,109 @@
+"""Secrets in the list's URLs, and what goes to third parties (issue 12, items 5 and 6).
+
+A link may carry credentials (``https://user:pass@host/…?token=…``). Its secrets must
+appear in no report (text, JSON, Markdown), no pull request body, not in the state
+store (which is private, mode 0600), and such a URL, like one to a private address,
+is never sent to archive.org. The list itself keeps its bytes.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from listwatch.redact import redact_url
+
+from .helpers import FAST_HTTP, load, make_list
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "hunter2pass"
+TOKEN = "tok3nSECRETvalue"
+SIGNATURE = "f00dfeedsig"
+CREDENTIALED = f"https://alice:{PASSWORD}@cred.example/paper?token={TOKEN}&page=2"
+SIGNED = f"https://bucket.example/file.pdf?X-Amz-Signature={SIGNATURE}&X-Amz-Expires=60"
+PRIVATE = "http://10.20.30.40/internal-paper"
+LIST = ("# Papers\n\n"
+        f"* Credentialed paper \\[[Paper]({CREDENTIALED})]\n"
+        f"* Signed paper \\[[Paper]({SIGNED})]\n"
+        f"* Internal paper \\[[Paper]({PRIVATE})]\n"
+        "* Public paper \\[[Paper](https://public.example/gone)]\n")
+SECRETS = (PASSWORD, TOKEN, SIGNATURE)
+DEAD_AT_ONCE = FAST_HTTP.replace("[check]\n", "[check]\nfail_runs = 1\nfail_hours = 0\n"
+                                 "private_addresses = true\n")
+
+
+def scenario(world: Any, tmp_path: Path, extra: str = "") -> Path:
+    """Every link of LIST answers 404; archive.org has copies of all of them."""
+    with world.batch():
+        for host in ("cred.example", "bucket.example", "public.example"):
+            world.host(host).default(status=404)
+        for url in (CREDENTIALED, SIGNED, PRIVATE, "https://public.example/gone"):
+            world.wayback.snapshot(url)
+    return make_list(tmp_path, {"list.md": LIST}, extra=DEAD_AT_ONCE + extra)
+
+
+def leaks(*texts: str) -> list[str]:
+    return [secret for secret in SECRETS for text in texts if secret in text]
+
+
+def store_bytes(config: Path) -> bytes:
+    state = config.parent / ".listwatch"
+    return b"".join(path.read_bytes() for path in sorted(state.iterdir()) if path.is_file())
+
+
+def test_credentials_are_redacted_in_every_report_and_the_store(world, tmp_path) -> None:
+    config = scenario(world, tmp_path)
+    outputs = []
+    for fmt in ("text", "json", "markdown"):
+        result = world.run_cli("run", "--dry-run", "--config", str(config), "--format", fmt,
+                               "--verbose")
+        assert result.returncode == 0, result.stderr
+        outputs += [result.stdout, result.stderr]
+        if fmt == "json":
+            report = load(result.stdout)
+            body = report["pull_request"]["body"]
+            # The links are still reported (redacted), and the dead ones proposed.
+            urls = {row["url"] for row in report["links"]}
+            assert "https://alice:REDACTED@cred.example/paper?token=REDACTED&page=2" in urls
+            assert {p["kind"] for p in report["proposals"]} == {"dead"}
+            assert not leaks(body)
+    assert not leaks(*outputs), [o for o in outputs if leaks(o)]
+    assert "REDACTED" in outputs[0]
+    assert not [s for s in SECRETS if s.encode() in store_bytes(config)]
+    assert stat.S_IMODE((config.parent / ".listwatch" / "state.db").stat().st_mode) == 0o600
+    # The list itself keeps its bytes.
+    assert (tmp_path / "checkout" / "list.md").read_text(encoding="utf-8") == LIST
+
+
+def test_archive_org_never_sees_private_or_credentialed_urls(world, tmp_path) -> None:
+    config = scenario(world, tmp_path)
+    result = world.run_cli("run", "--dry-run", "--config", str(config), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    asked = [r.query for r in world.requests("archive.org")]
+    assert len(asked) == 1 and "public.example" in asked[0], asked
+    report = load(result.stdout)
+    dead = {p["old"]: p for p in report["proposals"] if p["kind"] == "dead"}
+    assert set(dead) == {redact_url(CREDENTIALED), redact_url(SIGNED), PRIVATE,
+                         "https://public.example/gone"}
+    # No archived copy is said plainly: no empty suggestion, no lookup named as evidence.
+    private = dead[PRIVATE]
+    assert private["new"] == private["old"] and "no archived copy" in private["reason"]
+    assert not [e for e in private["evidence"] if "archive.org" in e]
+    assert "web.archive.org" in dead["https://public.example/gone"]["new"]
+    body = report["pull_request"]["body"]
+    assert "suggested ``" not in body and "suggested `` ``" not in body
+
+
+def test_sources_wayback_off_asks_archive_org_nothing(world, tmp_path) -> None:
+    config = scenario(world, tmp_path, "\n[sources]\ngithub = false\narxiv = false\n"
+                                       "dblp = false\nsemantic_scholar = false\nwayback = false\n")
+    result = world.run_cli("run", "--dry-run", "--config", str(config), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert world.requests("archive.org") == []
+    report = load(result.stdout)
+    reasons = [p["reason"] for p in report["proposals"] if p["kind"] == "dead"]
+    assert len(reasons) == 4 and all("no archived copy" in r for r in reasons)
