@@ -9,10 +9,14 @@ it`` and exit code 70.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -45,6 +49,7 @@ def friendly_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        stopped_by = _stop_on_signals()
         try:
             return func(*args, **kwargs)
         except ListwatchError as exc:
@@ -55,12 +60,30 @@ def friendly_errors(func: F) -> F:
             sys.exit(InternalError.exit_code)
         except KeyboardInterrupt:
             click.echo("listwatch: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(128 + (stopped_by[-1] if stopped_by else signal.SIGINT))
         except BrokenPipeError:
             sys.exit(0)
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stop_on_signals() -> list[int]:
+    """Ctrl-C and SIGTERM stop a command the same way: KeyboardInterrupt, so the run in
+    flight is rolled back, then one line and exit 128+signal. The event loop's noise
+    about tasks cut short is silenced from then on (the run is being abandoned).
+    Returns the list the signals received are appended to."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        logging.getLogger("asyncio").disabled = True
+        signal.default_int_handler(signum, frame)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+    return received
 
 
 def write_output(text: str, output: Path | None) -> None:
