@@ -23,6 +23,7 @@ import click
 
 from listwatch import __version__
 from listwatch.errors import InternalError, ListwatchError
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ FORMATS = ("text", "json", "markdown")
 
 def fail(message: str, code: int = 2) -> None:
     """Print one error line and exit."""
-    click.echo(f"listwatch: error: {one_line(message, limit=2000)}", err=True)
+    click.echo(f"listwatch: error: {one_line(redact_text(message), limit=2000)}", err=True)
     sys.exit(code)
 
 

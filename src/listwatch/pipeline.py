@@ -30,6 +30,7 @@ from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, Repo
 from listwatch.net.services import GITHUB_PUBLISH
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.filters import is_relative
+from listwatch.probe.outage import network_outage
 from listwatch.proposals import ProposalInputs, propose
 from listwatch.publish.dashboard import draft_dashboard
 from listwatch.publish.diff import unified_diff
@@ -453,6 +454,8 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts, *,
     finally:
         if on_result is not None and progress is not None:
             progress.stop()
+    if outage := network_outage(raw.values()):  # the network failed, not the links
+        raise ServiceError(outage)
     fresh = [v for v in raw.values() if v.via != "cache"]
     histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
     store.record_verdicts(context.run_id, fresh)

@@ -159,6 +159,7 @@ class Fetcher:
         policy = self.policy
         host = urlsplit(url).hostname or ""
         tries = 0
+        own: Stop | None = None  # this URL's own last failure (a request was made)
 
         def wait(state: RetryCallState) -> float:
             outcome = state.outcome
@@ -181,7 +182,11 @@ class Fetcher:
             async for attempt in retrying:
                 with attempt:
                     tries += 1
-                    answer = await self.request(method, url)
+                    try:
+                        answer = await self.request(method, url)
+                    except Stop as failed:
+                        own = own if failed.via == "host-backoff" else failed
+                        raise
                     if not policy.retryable(answer.status, answer.headers, api=False):
                         return answer
                     if challenge(answer.status, answer.headers, answer.body):
@@ -202,9 +207,11 @@ class Fetcher:
         except RetryableAnswer as exc:
             return dataclasses.replace(exc.answer, tries=tries)
         except Stop as exc:
-            if exc.retry and tries > 1:
-                exc.detail = f"{exc.detail} ({tries} attempts)"
-            raise
+            # Given up meanwhile, but this URL was asked: its own answer stands.
+            stop = own if exc.via == "host-backoff" and own is not None else exc
+            if stop.retry and tries > 1:
+                stop.detail = f"{stop.detail} ({tries} attempts)"
+            raise stop from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- one URL --------------------------------------------------------------------

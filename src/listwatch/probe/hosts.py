@@ -2,6 +2,10 @@
 
 Limits and spacing are the shared ``net.HostLimiter``'s business; this is only the
 link checker's memory of each host (consecutive failures, given up, HEAD refused).
+
+A verdict comes only from a request to that URL: the links of a host given up are
+not requested, so they are ``skipped`` ("not checked: …", via ``host-backoff``),
+which neither starts nor extends a failing streak; the next run checks them again.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ class HostHealth:
     name: str
     failures: int = 0
     last_failure: str = ""
-    down: tuple[Status, str] | None = None  # (status, detail) once the host is given up
+    down: tuple[Status, str] | None = None  # ("skipped", detail) once the host is given up
     head_unreliable: bool = False
 
 
@@ -50,13 +54,17 @@ class HostBook:
         state.last_failure = detail
         if state.down is None and state.failures >= self.failure_limit:
             state.down = (
-                status,
+                "skipped",
                 f"not checked: {state.name} failed {state.failures} times in a row "
-                f"(last: {detail})",
+                f"(last: {detail}); checked again next run",
             )
 
     def give_up(self, host: str, status: Status, detail: str) -> None:
-        """Give ``host`` up now (a failure that is the same for every URL on it)."""
+        """Give ``host`` up now (a failure that is the same for every URL on it, e.g. a
+        TLS error): its other links are not requested, and not judged (``status`` is
+        the failed link's own verdict)."""
         state = self.state(host)
+        state.last_failure = detail
         if state.down is None:
-            state.down = (status, detail)
+            state.down = ("skipped", f"not checked: {state.name} failed with {status} "
+                                     f"({detail}) on another link; checked again next run")
