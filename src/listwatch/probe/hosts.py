@@ -11,8 +11,23 @@ which neither starts nor extends a failing streak; the next run checks them agai
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from listwatch.model import Status
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str:
+    """``host:port`` of ``url`` (the default port of its scheme when none is written):
+    what a host's health is kept per, so one failing port gives up no other."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    return f"{(parts.hostname or '').lower()}:{port}"
 
 
 @dataclass
@@ -26,8 +41,13 @@ class HostHealth:
     head_unreliable: bool = False
 
 
+def _shown(origin: str) -> str:
+    """An origin as a person reads it: the default HTTPS or HTTP port left out."""
+    return origin.removesuffix(":443").removesuffix(":80")
+
+
 class HostBook:
-    """The health of every host checked in a run.
+    """The health of every host (``origin_of``: per port) checked in a run.
 
     A host is given up after ``failure_limit`` consecutive failed attempts
     (timeouts, refused or reset connections); any HTTP answer resets the count.
@@ -55,7 +75,7 @@ class HostBook:
         if state.down is None and state.failures >= self.failure_limit:
             state.down = (
                 "skipped",
-                f"not checked: {state.name} failed {state.failures} times in a row "
+                f"not checked: {_shown(state.name)} failed {state.failures} times in a row "
                 f"(last: {detail}); checked again next run",
             )
 
@@ -66,5 +86,5 @@ class HostBook:
         state = self.state(host)
         state.last_failure = detail
         if state.down is None:
-            state.down = ("skipped", f"not checked: {state.name} failed with {status} "
+            state.down = ("skipped", f"not checked: {_shown(state.name)} failed with {status} "
                                      f"({detail}) on another link; checked again next run")
