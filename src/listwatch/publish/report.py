@@ -18,6 +18,7 @@ from listwatch.model import (
     RepoFacts,
     Verdict,
 )
+from listwatch.proposals.rules.moved import why_no_edit
 from listwatch.publish.model import EntryFacts, LinkResult, Outcome, Published, Report
 from listwatch.redact import redact_text
 from listwatch.text import one_line, terminal_safe
@@ -125,6 +126,7 @@ def _verdict_json(result: LinkResult) -> dict[str, Any]:
         "permanent": verdict.permanent,
         "via": verdict.via,
         "detail": verdict.detail,
+        "no_edit": _no_edit(result),
         "redirects": [{"url": hop.url, "status": hop.http_status} for hop in verdict.chain],
         "evidence": list(verdict.evidence),
         "checked_at": verdict.checked_at.isoformat() if verdict.checked_at else None,
@@ -302,6 +304,22 @@ def _problem_rows(report: Report) -> list[LinkResult]:
     return sorted(rows, key=lambda r: (rank[r.verdict.status], r.link.file, r.link.line))
 
 
+def _no_edit(result: LinkResult) -> str | None:
+    """Why a link that moved permanently gets no applied edit (None: it gets one)."""
+    verdict = result.verdict
+    if verdict.status != "redirect" or not verdict.permanent:
+        return None
+    return why_no_edit(result.link.resolved, verdict)
+
+
+def _detail(result: LinkResult) -> str:
+    """The verdict's detail, and for a moved link without an edit, why."""
+    detail, why = result.verdict.detail, _no_edit(result)
+    if not why:
+        return detail
+    return f"{detail}; no edit: {why}" if detail else f"no edit: {why}"
+
+
 def _status_label(verdict: Verdict) -> str:
     if verdict.status == "redirect":
         return "moved" if verdict.permanent else "redirect"
@@ -355,7 +373,8 @@ def _problem_line(result: LinkResult) -> str:
     verdict = result.verdict
     where = f"{result.link.file}:{result.link.line}"
     target = f" -> {verdict.final_url}" if verdict.final_url else ""
-    detail = f" ({one_line(verdict.detail, 160)})" if verdict.detail else ""
+    text = _detail(result)
+    detail = f" ({one_line(text, 300)})" if text else ""
     return f"{_status_label(verdict):>8}  {where}  {result.link.resolved}{target}{detail}"
 
 
@@ -425,7 +444,7 @@ def render_markdown(report: Report) -> str:
                       "| status | where | link | detail |", "| --- | --- | --- | --- |"])
         for result in problems:
             verdict = result.verdict
-            detail = verdict.detail
+            detail = _detail(result)
             if verdict.final_url:
                 detail = f"{detail} → {verdict.final_url}".strip(" →") if detail else \
                     f"→ {verdict.final_url}"
