@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from listwatch.config import Config
-from listwatch.markdown.escape import code_span, escape_inline
+from listwatch.markdown.escape import code_span, escape_inline, link_target
 from listwatch.model import Kind, Proposal
 from listwatch.publish.markers import proposals_marker
 from listwatch.publish.model import EntryFacts, PullRequestDraft
-from listwatch.redact import redact_text, redact_url
+from listwatch.redact import redact_text
 
 KIND_HEADINGS: dict[Kind, str] = {
     "moved": "Moved links (permanent redirects and renamed repositories)",
@@ -31,7 +31,8 @@ MAX_ROWS_PER_KIND = 200
 
 
 def _evidence(proposal: Proposal) -> str:
-    links = [f"[{index}]({redact_url(url)})"
+    links = [f"[{index}]({target})" if (target := link_target(url)) else
+             f"{index}: {code_span(url)}"
              for index, url in enumerate(proposal.evidence[:4], start=1)]
     return " ".join(links)
 
