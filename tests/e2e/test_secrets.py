@@ -107,3 +107,28 @@ def test_sources_wayback_off_asks_archive_org_nothing(world, tmp_path) -> None:
     report = load(result.stdout)
     reasons = [p["reason"] for p in report["proposals"] if p["kind"] == "dead"]
     assert len(reasons) == 4 and all("no archived copy" in r for r in reasons)
+
+
+def test_the_token_is_in_no_output_store_or_github_text(world, tmp_path) -> None:
+    from .test_publish import REPO, TITLED, dead_at_once, no_token_anywhere, setup
+
+    config = setup(world, tmp_path, text=TITLED, arxiv=True)
+    dead_at_once(config)
+    world.host("papers.example").route("/other", status=404)
+    summary, outputs_file = tmp_path / "summary.md", tmp_path / "outputs.txt"
+    env = {"GITHUB_TOKEN": world.github_token, "GITHUB_ACTIONS": "true",
+           "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(outputs_file)}
+    outputs = []
+    for fmt in ("text", "json", "markdown"):
+        result = world.run_cli("run", "--config", str(config), "--format", fmt, "--no-cache",
+                               "--verbose", extra_env=env)
+        assert result.returncode == 0, result.stderr
+        outputs += [result.stdout, result.stderr]
+    world.fail("api.github.com", 401)  # an error on the way out names no token either
+    failed = world.run_cli("run", "--config", str(config), extra_env=env)
+    assert failed.returncode != 0 and failed.stderr
+    outputs += [failed.stdout, failed.stderr, summary.read_text(), outputs_file.read_text()]
+    assert world.github.pulls(REPO) and world.github.issues(REPO)
+    no_token_anywhere(world, *outputs)
+    token = world.github_token.encode()
+    assert len(token) > 8 and token not in store_bytes(config)
