@@ -57,10 +57,12 @@ def store_bytes(config: Path) -> bytes:
 
 def test_credentials_are_redacted_in_every_report_and_the_store(world, tmp_path) -> None:
     config = scenario(world, tmp_path)
+    summary = tmp_path / "summary.md"
+    actions = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
     outputs = []
     for fmt in ("text", "json", "markdown"):
         result = world.run_cli("run", "--dry-run", "--config", str(config), "--format", fmt,
-                               "--verbose")
+                               "--verbose", extra_env=actions)
         assert result.returncode == 0, result.stderr
         outputs += [result.stdout, result.stderr]
         if fmt == "json":
@@ -71,6 +73,8 @@ def test_credentials_are_redacted_in_every_report_and_the_store(world, tmp_path)
             assert "https://alice:REDACTED@cred.example/paper?token=REDACTED&page=2" in urls
             assert {p["kind"] for p in report["proposals"]} == {"dead"}
             assert not leaks(body)
+    outputs.append(summary.read_text(encoding="utf-8"))
+    assert "::error file=list.md" in outputs[0]  # annotations were printed, and redacted
     assert not leaks(*outputs), [o for o in outputs if leaks(o)]
     assert "REDACTED" in outputs[0]
     assert not [s for s in SECRETS if s.encode() in store_bytes(config)]

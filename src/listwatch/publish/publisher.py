@@ -23,7 +23,7 @@ from listwatch.publish import markers
 from listwatch.publish.commit_message import commit_message
 from listwatch.publish.dashboard import DashboardDraft
 from listwatch.publish.github_api import GitHubAPI, path
-from listwatch.publish.model import Outcome, Published, TargetChanges
+from listwatch.publish.model import Outcome, PublishAction, Published, TargetChanges
 from listwatch.publish.plan import BranchState, Plan, PullState, decide
 from listwatch.publish.suggestions import Suggestion
 
@@ -218,7 +218,7 @@ class _Publisher:
             return Outcome("updated", pull.number, pull.url)
         if plan.pull == "unchanged" and pull is not None:
             # Same title and body, but a new commit on its branch still updates it.
-            action = "updated" if plan.commits else "unchanged"
+            action: PublishAction = "updated" if plan.commits else "unchanged"
             return Outcome(action, pull.number, pull.url)
         if plan.pull == "close" and pull is not None:
             return Outcome("closed", pull.number, pull.url)
