@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from listwatch.probe.outage import MIN_HOSTS, network_outage
-
 from listwatch.model import Verdict
+from listwatch.probe.outage import MIN_HOSTS, network_outage
 
 NXDOMAIN = "name does not resolve ([Errno -3] Temporary failure in name resolution)"
 
@@ -38,11 +37,17 @@ def test_a_few_dead_hosts_among_live_ones_are_links() -> None:
     assert network_outage(gone) is None
 
 
+def test_hanging_servers_are_not_an_outage() -> None:
+    # Hostile or dying servers hang and reset; that is what their links are, not the net.
+    hanging = [Verdict(f"https://t{i}.example/", "timeout", via="head",
+                       detail="timed out waiting for an answer after 20 s") for i in range(8)]
+    assert network_outage(hanging) is None
+
+
 def test_failures_of_different_kinds_or_too_few_hosts_are_not_an_outage() -> None:
     assert network_outage(offline(MIN_HOSTS - 1)) is None
-    mixed = [*offline(3), *[Verdict(f"https://t{i}.example/", "timeout", via="head",
-                                    detail="timed out connecting after 20 s")
-                             for i in range(3)]]
+    mixed = [*offline(3), *[Verdict(f"https://t{i}.example/", "broken", via="head",
+                                    detail="connection refused") for i in range(3)]]
     assert network_outage(mixed) is None
     # Verifier and cache verdicts say nothing about the network.
     assert network_outage(offline(10, via="github-api")) is None

@@ -3,9 +3,13 @@
 Offline, every name fails to resolve; behind a proxy that cannot get out, every
 CONNECT fails. Recording that as each link failing would, a run or two later,
 call the whole list dead. ``network_outage`` looks at one run's verdicts per host:
-when at least ``MIN_HOSTS`` hosts were asked over the network and more than
+when at least ``MIN_HOSTS`` hosts were asked over the network and at least
 ``SHARE`` of them failed without one HTTP answer, all in the same way, it returns
 the one line to stop the run with; the caller records nothing.
+
+Only failures that say the way out is closed count: names that do not resolve, a
+proxy that reaches nothing, refused connections. Timeouts, resets and TLS errors
+are what hostile or dying servers do, so they stay verdicts on their links.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from urllib.parse import urlsplit
 from listwatch.model import OK_STATUSES, Verdict
 
 MIN_HOSTS = 4
-SHARE = 0.5
+SHARE = 0.8
 # Verdicts that come from asking the host itself (verifiers and the cache do not).
 _NETWORK_VIA = frozenset({"head", "get", "address"})
 # How a transport failure reads in a verdict's detail, and what it is called here.
@@ -25,10 +29,7 @@ _KINDS = (
     ("name does not resolve", "names do not resolve"),
     ("the proxy could not reach", "the proxy reaches no host"),
     ("connection refused", "connections are refused"),
-    ("timed out", "requests time out"),
-    ("tls error", "TLS fails"),
     ("cannot connect", "connections fail"),
-    ("connection reset", "connections are reset"),
 )
 
 
@@ -61,7 +62,7 @@ def network_outage(verdicts: Iterable[Verdict]) -> str | None:
     if not failed:
         return None
     kind, count = failed.most_common(1)[0]
-    if count <= SHARE * len(per_host):
+    if count < SHARE * len(per_host):
         return None
     sample = example[kind]
     host = urlsplit(sample.url).hostname or "?"
