@@ -56,7 +56,7 @@ def friendly_errors(func: F) -> F:
         except ListwatchError as exc:
             fail(str(exc), exc.exit_code)
         except InternalError as exc:
-            click.echo(f"listwatch: internal error: {one_line(str(exc), limit=2000)}; "
+            click.echo(f"listwatch: internal error: {one_line(redact_text(str(exc)), limit=2000)}; "
                        "please report it", err=True)
             sys.exit(InternalError.exit_code)
         except KeyboardInterrupt:
@@ -157,7 +157,8 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
         found = extract_links(document)
         parsed.append((document, found, extract_entries(document, found)))
     for problem in problems:
-        click.echo(f"listwatch: error: {one_line(str(problem), limit=2000)}", err=True)
+        click.echo(f"listwatch: error: {one_line(redact_text(str(problem)), limit=2000)}",
+                   err=True)
     if parsed:
         write_output(render_links(parsed, fmt), output)
     if problems:

@@ -136,3 +136,11 @@ def test_the_token_is_in_no_output_store_or_github_text(world, tmp_path) -> None
     no_token_anywhere(world, *outputs)
     token = world.github_token.encode()
     assert len(token) > 8 and token not in store_bytes(config)
+
+
+def test_error_lines_show_urls_redacted(world, tmp_path) -> None:
+    for command in ("links", "check"):
+        result = world.run_cli(command, CREDENTIALED, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr == (f"listwatch: error: {redact_url(CREDENTIALED)}: no such file "
+                                 "or directory\n")
