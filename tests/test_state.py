@@ -206,3 +206,72 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
         assert store.history("https://b.example/")[0].evidence == (
             "https://api.github.com/repos/a/b",
         )
+
+
+# -- private, locked, redacted (issue 12: items 5, 9, 10) ---------------------------------
+
+
+def test_the_store_and_its_wal_are_private_even_when_made_0644_before(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    with Store.open(path) as store:
+        store.record_verdicts(store.begin_run("check", T0), [Verdict("https://a.example/", "ok")])
+    os.chmod(path, 0o644)
+    with Store.open(path) as store:
+        store.record_verdicts(store.begin_run("check", T0), [Verdict("https://b.example/", "ok")])
+        modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()
+                 if p.name.startswith("state.db")}
+    assert "state.db-wal" in modes and set(modes.values()) == {0o600}, modes
+
+
+def test_a_second_process_on_the_same_store_stops_with_one_line(tmp_path: Path) -> None:
+    from listwatch.state import StoreBusy
+
+    path = tmp_path / "state.db"
+    script = textwrap.dedent(f"""
+        from listwatch.state import Store
+        try:
+            Store.open({str(path)!r})
+        except Exception as exc:
+            print(type(exc).__name__, exc.exit_code, exc)
+    """)
+    with Store.open(path):
+        other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               check=True, timeout=60)
+    assert other.stdout.startswith(f"{StoreBusy.__name__} 3 {path}: another listwatch run")
+    assert f"(pid {os.getpid()})" in other.stdout
+    with Store.open(path) as store:  # released on close
+        assert store.runs() == ()
+
+
+def test_run_record_finishes_a_failed_run_and_rolls_back_an_interrupted_one(
+        tmp_path: Path) -> None:
+    with Store.open(tmp_path / "state.db") as store:
+        with pytest.raises(ValueError), store.run_record("check", T0) as failed:
+            store.record_verdicts(failed, [Verdict("https://a.example/", "broken")], now=T0)
+            raise ValueError("boom at https://u:pw@h.example/")
+        with pytest.raises(KeyboardInterrupt), store.run_record("check", T0) as stopped:
+            store.record_verdicts(stopped, [Verdict("https://a.example/", "broken")], now=T0)
+            raise KeyboardInterrupt
+        [run] = store.runs()
+        assert run["id"] == failed and run["finished_at"] is not None
+        assert run["summary"] == '{"failed": "boom at https://u:REDACTED@h.example/"}'
+        assert len(store.history("https://a.example/")) == 1
+
+
+def test_urls_with_secrets_are_stored_redacted_and_never_served_from_cache(
+        tmp_path: Path) -> None:
+    url = "https://u:pw@h.example/p?token=t0k"
+    path = tmp_path / "state.db"
+    with Store.open(path) as store:
+        run = store.begin_run("check", T0)
+        store.record_verdicts(run, [Verdict(
+            url, "redirect", final_url="https://h.example/q?token=t0k", detail="to https://h.example/q?sig=s1g",
+            chain=(Hop(url, 301, "https://h.example/q?token=t0k"),), checked_at=T0,
+            evidence=("https://h.example/e?key=k3y",))])
+        store.cache_put("ns", url, '"v"', now=T0)
+        [seen] = store.history(url)
+        assert seen.url == url and seen.final_url == "https://h.example/q?token=REDACTED"
+        assert store.last_ok(url) is None and store.cache_get("ns", url) is None
+        store.finish_run(run, T0, "{}")
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert not [s for s in (b"pw@", b"t0k", b"s1g", b"k3y") if s in data]

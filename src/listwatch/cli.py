@@ -9,16 +9,21 @@ it`` and exit code 70.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from listwatch import __version__
 from listwatch.errors import InternalError, ListwatchError
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
 if TYPE_CHECKING:
@@ -35,7 +40,7 @@ FORMATS = ("text", "json", "markdown")
 
 def fail(message: str, code: int = 2) -> None:
     """Print one error line and exit."""
-    click.echo(f"listwatch: error: {one_line(message, limit=2000)}", err=True)
+    click.echo(f"listwatch: error: {one_line(redact_text(message), limit=2000)}", err=True)
     sys.exit(code)
 
 
@@ -45,22 +50,41 @@ def friendly_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        stopped_by = _stop_on_signals()
         try:
             return func(*args, **kwargs)
         except ListwatchError as exc:
             fail(str(exc), exc.exit_code)
         except InternalError as exc:
-            click.echo(f"listwatch: internal error: {one_line(str(exc), limit=2000)}; "
+            click.echo(f"listwatch: internal error: {one_line(redact_text(str(exc)), limit=2000)}; "
                        "please report it", err=True)
             sys.exit(InternalError.exit_code)
         except KeyboardInterrupt:
             click.echo("listwatch: interrupted", err=True)
-            sys.exit(130)
+            sys.exit(128 + (stopped_by[-1] if stopped_by else signal.SIGINT))
         except BrokenPipeError:
             sys.exit(0)
         return None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stop_on_signals() -> list[int]:
+    """Ctrl-C and SIGTERM stop a command the same way: KeyboardInterrupt, so the run in
+    flight is rolled back, then one line and exit 128+signal. The event loop's noise
+    about tasks cut short is silenced from then on (the run is being abandoned).
+    Returns the list the signals received are appended to."""
+    received: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        logging.getLogger("asyncio").disabled = True
+        signal.default_int_handler(signum, frame)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+    return received
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -133,7 +157,8 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
         found = extract_links(document)
         parsed.append((document, found, extract_entries(document, found)))
     for problem in problems:
-        click.echo(f"listwatch: error: {one_line(str(problem), limit=2000)}", err=True)
+        click.echo(f"listwatch: error: {one_line(redact_text(str(problem)), limit=2000)}",
+                   err=True)
     if parsed:
         write_output(render_links(parsed, fmt), output)
     if problems:

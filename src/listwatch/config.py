@@ -226,6 +226,7 @@ class SourcesConfig:
     arxiv: bool = True
     dblp: bool = True
     semantic_scholar: bool = True
+    wayback: bool = True
     cache_max_age: str = _check(_valid_duration, default="7d")
 
     @property

@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from listwatch import net
 from listwatch.config import Config
 from listwatch.credentials import github_api_url, github_token
+from listwatch.errors import ServiceError
 from listwatch.gitdiff import Changed
 from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import Document, extract_entries, extract_links
@@ -30,6 +31,7 @@ from listwatch.model import Entry, Link, PaperFacts, Publication, RepoFacts, Ver
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.context import Arriving
 from listwatch.probe.filters import is_relative
+from listwatch.probe.outage import network_outage
 from listwatch.probe.verifiers import badge
 from listwatch.sources.arxiv import ArxivPapers
 from listwatch.sources.github import GitHubRepos
@@ -159,7 +161,7 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
             found = graph.create_task(_after(papers, lambda known: _publications(
                 facts_context, config, preprints, known.facts)))
             archived = graph.create_task(_after(verdicts, lambda judged: _snapshots(
-                facts_context, judged if snapshots else {})))
+                facts_context, judged if snapshots and config.sources.wayback else {})))
     except BaseExceptionGroup as group:  # one clear error, as when the stages ran in turn
         raise group.exceptions[0] from None
     github, arxiv, wayback = repos.result(), papers.result(), archived.result()
@@ -292,6 +294,8 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
     finally:
         if on_result is not None and progress is not None:
             progress.stop()
+    if outage := network_outage(raw.values()):  # the network failed, not the links
+        raise ServiceError(outage)
     fresh = [v for v in raw.values() if v.via != "cache"]
     histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
     store.record_verdicts(context.run_id, fresh)

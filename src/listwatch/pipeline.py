@@ -109,8 +109,8 @@ def run(options: JobOptions) -> Report:
         raise InputError("publishing needs a GitHub token with contents, pull-requests and "
                          "issues write: set GITHUB_TOKEN or GH_TOKEN, or use --dry-run")
     started = _now()
-    with Store.open(config.state.path) as store:
-        run_id = store.begin_run(options.mode, started)
+    with Store.open(config.state.path) as store, \
+            store.run_record(options.mode, started) as run_id:
         done = asyncio.run(_job(config, options, store=store, now=started, run_id=run_id,
                                 token=token))
         findings = done.findings

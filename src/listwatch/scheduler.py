@@ -2,7 +2,8 @@
 
 One job, never overlapping itself (a run that is still going when the next is due
 makes the next one wait, then coalesce); SIGTERM and SIGINT stop the worker after
-the current run. A failed run is logged and the worker keeps its schedule.
+the current run (a repeated signal only says so again), and "stopped" is logged
+once that run has finished. A failed run is logged and the worker keeps its schedule.
 """
 
 from __future__ import annotations
@@ -10,17 +11,27 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from listwatch.config import load_config
 from listwatch.errors import ConfigError, ListwatchError
+from listwatch.redact import redact_text
+
+if TYPE_CHECKING:
+    from listwatch.publish.model import Report
 
 log = logging.getLogger("listwatch.schedule")
+# Held while a run is in flight: the worker stops only once it is released.
+_IN_FLIGHT = threading.Lock()
+# Set by the first SIGTERM/SIGINT: a run not yet started is not started.
+_STOPPING = threading.Event()
 
 
 def _say(message: str) -> None:
@@ -31,17 +42,25 @@ def _say(message: str) -> None:
 def run_once(config_path: Path, *, dry_run: bool) -> None:
     """One scheduled run; errors are reported, never raised into the scheduler."""
     from listwatch.pipeline import JobOptions, run
+
+    with _IN_FLIGHT:
+        if _STOPPING.is_set():
+            return
+        _say("run started")
+        try:
+            report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run))
+        except ListwatchError as exc:
+            _say(f"run failed: {redact_text(str(exc))}")
+            return
+        except Exception as exc:  # the worker must outlive one bad run
+            _say(f"run failed unexpectedly: {type(exc).__name__}: {redact_text(str(exc))}")
+            return
+        _say_report(report)
+
+
+def _say_report(report: Report) -> None:
     from listwatch.publish.report import render_text
 
-    _say("run started")
-    try:
-        report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run))
-    except ListwatchError as exc:
-        _say(f"run failed: {exc}")
-        return
-    except Exception as exc:  # the worker must outlive one bad run
-        _say(f"run failed unexpectedly: {type(exc).__name__}: {exc}")
-        return
     # The quiet report: links needing attention, what was published, the totals.
     for line in render_text(report, verbosity="quiet").splitlines():
         if line.strip():
@@ -64,8 +83,16 @@ def serve(config_path: Path, *, dry_run: bool, run_now: bool) -> None:
         scheduler.add_job(run_once, args=(config_path,), kwargs={"dry_run": dry_run},
                           id="listwatch-now", max_instances=1)
 
+    stopping: list[int] = []
+
     def stop(signum: int, _frame: FrameType | None) -> None:
-        _say(f"received {signal.Signals(signum).name}; stopping after the current run")
+        name = signal.Signals(signum).name
+        if stopping:
+            _say(f"received {name} again; still stopping after the current run")
+            return
+        stopping.append(signum)
+        _STOPPING.set()
+        _say(f"received {name}; stopping after the current run")
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
@@ -74,4 +101,5 @@ def serve(config_path: Path, *, dry_run: bool, run_now: bool) -> None:
     _say(f"schedule {config.schedule.cron!r} ({config.schedule.timezone}); "
          f"next run {next_time.isoformat() if next_time else 'never'}")
     scheduler.start()
-    _say("stopped")
+    with _IN_FLIGHT:  # the run in flight, if any, ends first
+        _say("stopped")

@@ -7,16 +7,26 @@ process mid-run leaves the database as it was before or after each write.
 
 Times are stored as ISO 8601 text in UTC; naive datetimes are taken as UTC.
 One writer: the async engine records from the event loop thread; a lock makes
-calls from worker threads (the sources' client libraries) safe too.
+calls from worker threads (the sources' client libraries) safe too. One process:
+an open store holds an exclusive ``fcntl`` lock on ``<path>.lock``, so a second
+run on the same file stops at once with one line (``StoreBusy``, exit 3) instead
+of counting as a run of its own.
+
+The file is private (mode 0600: it is cached by CI) and holds no secrets: URLs
+are stored redacted (``listwatch.redact``), so a link with credentials is never
+served from the OK cache and always checked afresh.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +34,7 @@ from types import TracebackType
 
 from listwatch.errors import ListwatchError
 from listwatch.model import OK_STATUSES, CacheEntry, Hop, Verdict, as_status
+from listwatch.redact import has_secret, redact_text, redact_url
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the initial schema.
@@ -75,6 +86,40 @@ _VERDICT_COLUMNS = (
 
 
 
+class StoreBusy(ListwatchError):
+    """Another listwatch process has the state store open."""
+
+    exit_code = 3
+
+
+PRIVATE_MODE = 0o600
+
+
+def _private(path: Path) -> None:
+    """Create ``path`` (and its WAL companions, when present) readable by the owner only."""
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_MODE))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with suppress(FileNotFoundError):
+            os.chmod(name, PRIVATE_MODE)
+
+
+def _lock(path: Path) -> int:
+    """Take the store's exclusive lock (``<path>.lock``); StoreBusy when it is held."""
+    lock_path = path.with_name(path.name + ".lock")
+    handle = os.open(lock_path, os.O_CREAT | os.O_RDWR, PRIVATE_MODE)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+        os.close(handle)
+        who = f" (pid {holder})" if holder.isdigit() else ""
+        raise StoreBusy(f"{path}: another listwatch run is using this state store{who}; "
+                        "try again when it has finished") from None
+    os.ftruncate(handle, 0)
+    os.pwrite(handle, str(os.getpid()).encode("ascii"), 0)
+    return handle
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -94,40 +139,55 @@ def _now() -> datetime:
 class Store:
     """The state database. Open with ``Store.open(path)``; use as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path,
+                 lock_handle: int | None = None) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._lock_handle = lock_handle
         self.path = path
 
     # -- lifecycle -----------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open (creating if needed) the store at ``path`` and migrate it."""
+        """Open (creating if needed) the store at ``path``, lock it, and migrate it;
+        StoreBusy when another process has it open."""
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            handle = _lock(path)
+        except OSError as exc:
+            raise ListwatchError(f"{path}: cannot open the state database: {exc}") from None
+        try:
+            _private(path)
             db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
         except (OSError, sqlite3.Error) as exc:
+            os.close(handle)
             raise ListwatchError(f"{path}: cannot open the state database: {exc}") from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
+            _private(path)
             _migrate(db, path)
         except sqlite3.DatabaseError as exc:
             db.close()
+            os.close(handle)
             raise ListwatchError(f"{path}: not a usable state database: {exc}") from None
         except BaseException:
             db.close()
+            os.close(handle)
             raise
-        return cls(db, path)
+        return cls(db, path, handle)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._lock_handle is not None:
+                os.close(self._lock_handle)  # releases the flock
+                self._lock_handle = None
 
     def __enter__(self) -> Store:
         return self
@@ -174,6 +234,28 @@ class Store:
                 (_text(now), summary_json, run_id),
             )
 
+    @contextmanager
+    def run_record(self, kind: str, now: datetime) -> Iterator[int]:
+        """``begin_run`` for the block, which ends it with ``finish_run``. A block that
+        fails is finished with the error as its summary (what it observed still counts);
+        one that is interrupted (Ctrl-C, SIGTERM) is rolled back with ``discard_run``."""
+        run_id = self.begin_run(kind, now)
+        try:
+            yield run_id
+        except Exception as exc:
+            self.finish_run(run_id, _now(), json.dumps({"failed": redact_text(str(exc))}))
+            raise
+        except BaseException:
+            self.discard_run(run_id)
+            raise
+
+    def discard_run(self, run_id: int) -> None:
+        """Roll back run ``run_id`` (interrupted): its verdicts and record are removed, so
+        a run that did not finish never counts toward the flakiness window."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM verdicts WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM runs WHERE id = ? AND finished_at IS NULL", (run_id,))
+
     def runs(self, limit: int = 20) -> tuple[dict[str, object], ...]:
         """The latest runs, newest first (id, kind, started_at, finished_at, summary)."""
         with self._lock:
@@ -206,16 +288,17 @@ class Store:
         rows = [
             (
                 run_id,
-                v.url,
+                redact_url(v.url),
                 v.status,
                 v.http_status,
-                v.final_url,
+                redact_url(v.final_url) if v.final_url is not None else None,
                 int(v.permanent),
                 v.via,
-                v.detail,
+                redact_text(v.detail),
                 _text(v.checked_at) if v.checked_at else stamp,
-                json.dumps([asdict(hop) for hop in v.chain]),
-                json.dumps(list(v.evidence)),
+                json.dumps([asdict(Hop(redact_url(hop.url), hop.http_status,
+                                       redact_url(hop.location))) for hop in v.chain]),
+                json.dumps([redact_url(item) for item in v.evidence]),
             )
             for v in verdicts
         ]
@@ -228,14 +311,15 @@ class Store:
         return len(rows)
 
     def history(self, url: str, limit: int = 10) -> tuple[Verdict, ...]:
-        """The latest verdicts on ``url``, newest first."""
+        """The latest verdicts on ``url``, newest first (stored redacted: the detail and
+        redirect targets of a URL with secrets come back masked)."""
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE url = ? "
                 "ORDER BY checked_at DESC, id DESC LIMIT ?",
-                (url, limit),
+                (redact_url(url), limit),
             ).fetchall()
-        return tuple(_verdict(row) for row in rows)
+        return tuple(dataclasses.replace(_verdict(row), url=url) for row in rows)
 
     def last_ok(self, url: str) -> Verdict | None:
         """The latest verdict on ``url`` that found it alive (``ok`` or ``redirect``)."""
@@ -243,8 +327,9 @@ class Store:
         return found.get(url)
 
     def last_ok_many(self, urls: Iterable[str]) -> dict[str, Verdict]:
-        """``last_ok`` for many URLs at once (URLs never seen alive are left out)."""
-        wanted = list(dict.fromkeys(urls))
+        """``last_ok`` for many URLs at once (URLs never seen alive are left out, and so
+        are URLs with secrets: their stored form is redacted, so never reused)."""
+        wanted = [url for url in dict.fromkeys(urls) if not has_secret(url)]
         found: dict[str, Verdict] = {}
         marks = ", ".join("?" for _ in OK_STATUSES)
         with self._lock:
@@ -267,8 +352,9 @@ class Store:
         return self.cache_get_many(namespace, [key]).get(key)
 
     def cache_get_many(self, namespace: str, keys: Iterable[str]) -> dict[str, CacheEntry]:
-        """Cached values for the ``keys`` that have one."""
-        wanted = list(dict.fromkeys(keys))
+        """Cached values for the ``keys`` that have one (keys with secrets are never
+        stored, so never found)."""
+        wanted = [key for key in dict.fromkeys(keys) if not has_secret(key)]
         found: dict[str, CacheEntry] = {}
         with self._lock:
             for start in range(0, len(wanted), 500):
@@ -301,7 +387,8 @@ class Store:
     ) -> None:
         """Store many ``(key, value, etag)`` in one transaction."""
         stamp = _text(now or _now())
-        rows = [(namespace, key, value, etag, stamp) for key, value, etag in items]
+        rows = [(namespace, key, redact_text(value), etag, stamp)
+                for key, value, etag in items if not has_secret(key)]
         with self._transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO facts (namespace, key, value, etag, fetched_at) "
@@ -317,7 +404,7 @@ class Store:
             db.execute(
                 "INSERT OR IGNORE INTO declined (proposal_id, reason, declined_at) "
                 "VALUES (?, ?, ?)",
-                (proposal_id, reason, _text(now or _now())),
+                (proposal_id, redact_text(reason), _text(now or _now())),
             )
 
     def forget_declined(self, proposal_ids: Iterable[str]) -> None:

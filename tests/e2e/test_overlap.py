@@ -144,6 +144,6 @@ def test_a_list_without_badges_reports_as_before(world, tmp_path: Path) -> None:
                             "warnings", "summary"]
     assert set(rows["https://github.com/crew/a"]) == {
         "file", "line", "column", "url", "written", "status", "http_status", "final_url",
-        "permanent", "via", "detail", "redirects", "evidence", "checked_at"}
+        "permanent", "via", "detail", "redirects", "evidence", "checked_at", "no_edit"}
     assert sorted(r.host for r in world.requests()) == [
         "api.github.com", "export.arxiv.org", "slow.example.org"]

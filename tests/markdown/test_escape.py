@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from listwatch.markdown.escape import SPECIAL, code_span, escape_inline, escape_list_text
@@ -41,3 +43,45 @@ def test_code_span_fences_around_backticks() -> None:
     assert code_span("a`b") == "``a`b``"
     assert code_span("`x") == "`` `x ``"
     assert code_span("plain") == "`plain`"
+
+
+# -- hostile outside text (issue 12): mentions, entities, HTML, tables, terminals, secrets
+
+
+def test_inline_text_pings_nobody_and_stays_readable() -> None:
+    from listwatch.markdown.escape import ZWJ, no_mentions
+
+    escaped = escape_inline("thanks @octocat and @github/security, mail a@b.org, @ alone")
+    assert escaped == (f"thanks @{ZWJ}octocat and @{ZWJ}github/security, mail a@{ZWJ}b.org, "
+                       "@ alone")
+    # GitHub's mention pattern: "@" then a letter or digit, after a non-word character.
+    assert not re.search(r"(?:^|\W)@[a-z0-9]", escaped, re.I)
+    assert no_mentions("@x") == f"@{ZWJ}x" and escape_inline("@x").replace(ZWJ, "") == "@x"
+
+
+def test_inline_text_makes_no_html_entities_tables_or_terminal_codes() -> None:
+    escaped = escape_inline("<img src=x onerror=alert(1)> &#64;team | cell |\x1b[2J\u202e")
+    assert escaped == r"\<img src=x onerror=alert(1)\> \&#64;team \| cell \|\[2J"
+    assert escape_list_text("Tom & Jerry") == "Tom & Jerry"  # the list keeps its style
+
+
+def test_code_spans_and_inline_text_show_urls_redacted() -> None:
+    url = "https://u:pw@h.example/p?token=t0k"
+    assert code_span(url) == "`https://u:REDACTED@h.example/p?token=REDACTED`"
+    assert "t0k" not in escape_inline(f"see {url}")
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("https://doi.org/10.1145/3600006.3613165", "https://doi.org/10.1145/3600006.3613165"),
+        ("https://h.example/a?key=k", "https://h.example/a?key=REDACTED"),
+        ("https://h.example/a) [click](https://evil.example", None),
+        ("https://h.example/a \"title\"", None),
+        ("javascript:alert(1)", None),
+    ],
+)
+def test_link_targets_cannot_break_out(url: str, target: str | None) -> None:
+    from listwatch.markdown.escape import link_target
+
+    assert link_target(url) == target

@@ -257,8 +257,11 @@ def test_tls_failure_is_an_error_and_not_retried(mockweb: World, sleeps: list[fl
     mockweb.route(f"{A}/*", bad_cert)
     verdicts = run_probe(mockweb, [f"{A}/1", f"{A}/2"], config=make_config(
         http_host_concurrency=1))
-    assert all(v.status == "error" and "TLS error" in v.detail for v in verdicts.values())
-    assert len(mockweb.hits) == 1  # the host is given up after the first TLS failure
+    first, second = verdicts[f"{A}/1"], verdicts[f"{A}/2"]
+    assert first.status == "error" and "TLS error" in first.detail
+    # the host is given up after the first TLS failure: the other link is not judged
+    assert second.status == "skipped" and "TLS error" in second.detail
+    assert len(mockweb.hits) == 1
 
 
 def test_a_failing_host_is_backed_off_as_a_whole(mockweb: World, sleeps: list[float]) -> None:
@@ -271,9 +274,10 @@ def test_a_failing_host_is_backed_off_as_a_whole(mockweb: World, sleeps: list[fl
     verdicts = run_probe(mockweb, urls, config=make_config(http_host_concurrency=2))
     assert verdicts["https://b.example/ok"].status == "ok"
     dead = [verdicts[u] for u in urls[:20]]
-    assert all(v.status == "timeout" for v in dead)
     backed_off = [v for v in dead if v.via == "host-backoff"]
-    assert len(backed_off) >= 15
+    assert all(v.status == "timeout" for v in dead if v.via != "host-backoff")
+    # links never requested get no failing verdict (they are not checked this run)
+    assert len(backed_off) >= 15 and all(v.status == "skipped" for v in backed_off)
     assert "not checked: a.example failed" in backed_off[0].detail
     assert mockweb.count_host if False else True
     assert sum(1 for h in mockweb.hits if h.host == "a.example") <= 8  # not 20 x 3
@@ -291,17 +295,17 @@ def test_name_that_does_not_resolve_without_proxy(mockweb: World) -> None:
     assert mockweb.hits == []
 
 
-def test_name_that_does_not_resolve_through_a_proxy(mockweb: World) -> None:
+def test_a_proxy_502_is_not_called_a_name_that_does_not_resolve(mockweb: World) -> None:
     def proxy_refuses(request: httpx.Request) -> httpx.Response:
         raise httpx.ProxyError("502 Bad Gateway", request=request)
 
     mockweb.route("https://nope.example/*", proxy_refuses)
     verdicts = run_probe(mockweb, ["https://nope.example/1", "https://nope.example/2"],
                          config=make_config(http_host_concurrency=1), proxy=True)
-    for verdict in verdicts.values():
-        assert verdict.status == "broken"
-        assert verdict.detail == "name does not resolve (proxy: 502)"
-    assert len(mockweb.hits) == 1
+    for verdict in verdicts.values():  # each link gets its own answer
+        assert verdict.status == "error"
+        assert verdict.detail == "the proxy could not reach the host (proxy: 502)"
+    assert len(mockweb.hits) == 2
 
 
 def test_proxy_502_page_for_http_names(mockweb: World) -> None:

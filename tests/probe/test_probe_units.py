@@ -150,8 +150,13 @@ def test_exception_classification() -> None:
     assert (timeout.status, timeout.detail) == ("timeout", "timed out connecting after 5 s")
     dns = classify_exception(httpx.ConnectError("[Errno -2] Name or service not known"))
     assert (dns.status, dns.kind, dns.retry) == ("broken", "dns", False)
+    # A bare 502 to CONNECT says the proxy could not get through, not that the name is
+    # unknown (was: "name does not resolve"); a proxy that says why is believed.
     proxy = classify_exception(httpx.ProxyError("502 Bad Gateway"))
-    assert (proxy.status, proxy.detail) == ("broken", "name does not resolve (proxy: 502)")
+    assert (proxy.status, proxy.detail) == ("error", "the proxy could not reach the host "
+                                                     "(proxy: 502)")
+    named = classify_exception(httpx.ProxyError("502 could not resolve host"))
+    assert (named.status, named.detail) == ("broken", "name does not resolve (proxy: 502)")
     control = classify_exception(httpx.ReadError("reset \x1b[2J by peer"))
     assert "\x1b" not in control.detail
 

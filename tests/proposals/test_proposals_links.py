@@ -52,6 +52,36 @@ def test_no_move_for_trailing_slash_front_page_or_login() -> None:
         assert proposals == (), (url, final)
 
 
+def test_another_sites_front_page_is_offered_for_review_not_applied() -> None:
+    # ai.meta.com/llama/ -> www.llama.com/: a product's new home, or a soft 404.
+    url = "https://ai.meta.com/llama/"
+    verdict = redirect(url, (url, 301), final="https://www.llama.com/")
+    _, proposals, text = one_link(url, verdicts=[verdict])
+    (moved,) = proposals
+    assert (moved.kind, moved.apply, moved.new) == ("moved", False, "https://www.llama.com/")
+    assert moved.confidence < 0.9 and text == LINE.format(url=url)  # not applied
+    assert "another site's front page (llama.com)" in moved.reason
+    assert "for a person to judge" in moved.reason
+
+
+def test_why_a_moved_link_got_no_edit() -> None:
+    from listwatch.proposals.rules.moved import why_no_edit
+
+    def why(url: str, final: str) -> str | None:
+        return why_no_edit(url, redirect(url, (url, 301), final=final))
+
+    assert why("https://a.org/deep/page", "https://a.org/") == (
+        "it lands on the site's front page (a possible soft 404)")
+    assert why("https://a.org/deep/page", "https://www.a.org/") == (
+        "it lands on the site's front page (a possible soft 404)")
+    assert why("https://a.org/x", "https://a.org/x/") == (
+        "only a trailing slash, the host's case or http → https differs")
+    assert "login page" in (why("https://a.org/p", "https://sso.a.org/login") or "")
+    assert "for a person to judge" in (
+        why("https://ai.meta.com/llama/", "https://www.llama.com/") or "")
+    assert why("https://old.org/paper", "https://new.org/paper") is None
+
+
 def test_renamed_repository_deep_link_follows() -> None:
     url = "https://github.com/flexflow/FlexFlow/tree/inference/src#readme"
     _, proposals, _ = one_link(url, repos=[repo("flexflow/FlexFlow", "flexflow/flexflow-train")])

@@ -20,27 +20,57 @@ them with a backslash; they differ only in how much they may leave alone:
 
 ``code_span`` shows text as inline code instead; ``code_cell`` does so inside a
 table cell, where GFM splits cells at a ``|`` even within code, so it is escaped.
+
+Text the bot writes on GitHub must not notify anyone: ``escape_inline`` (and
+``no_mentions``, for commit messages) puts a zero-width joiner after every ``@``
+that starts a name, which GitHub's mention pattern (``@`` then a letter or digit)
+then no longer matches; it still reads ``@name``. ``&`` is escaped too, so an
+entity (``&#64;``) cannot turn into an ``@`` or a tag after rendering. Code spans
+need neither: GitHub finds no mentions or entities in code. ``link_target`` admits
+a URL as a Markdown link destination only when it cannot break out of one. Every
+URL is shown redacted (``listwatch.redact``).
 """
 
 from __future__ import annotations
 
 import re
 
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
-SPECIAL = "\\`*_[]<>|~"
-# Left alone in list text (see the module docstring): "_" is handled at word edges only.
-_LIST_LEAVES = "_|"
+SPECIAL = "\\`*_[]<>|~&"
+# Left alone in list text (see the module docstring): "_" is handled at word edges only;
+# "&" in a list file renders as written and notifies nobody.
+_LIST_LEAVES = "_|&"
 _INLINE_RE = re.compile(f"([{re.escape(SPECIAL)}])")
 _LIST_RE = re.compile(f"([{re.escape(''.join(c for c in SPECIAL if c not in _LIST_LEAVES))}])")
 _EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+ZWJ = "\u200d"
+# A link destination that cannot end early or start a title: no spaces, brackets,
+# quotes, pipes or backticks.
+_SAFE_TARGET = re.compile(r"https?://[^\s()<>\[\]|`\"'\\]+")
 INLINE_LIMIT = 1000
 
 
+def no_mentions(text: str) -> str:
+    """``text`` with every ``@name`` made unable to notify (a zero-width joiner after ``@``)."""
+    return _MENTION.sub("@" + ZWJ, text)
+
+
 def escape_inline(text: str) -> str:
-    """Outside text, literal anywhere in a report or PR body (one line, every special escaped)."""
-    return _INLINE_RE.sub(r"\\\1", one_line(text, limit=INLINE_LIMIT))
+    """Outside text, literal anywhere in a report or PR body (one line, every special
+    escaped, no mentions)."""
+    return no_mentions(_INLINE_RE.sub(r"\\\1", one_line(redact_text(text),
+                                                          limit=INLINE_LIMIT)))
+
+
+def link_target(url: str) -> str | None:
+    """``url`` (redacted) as a Markdown link destination, or None when it could break
+    out of one (a person reads it as code instead)."""
+    shown = redact_text(url)
+    return shown if _SAFE_TARGET.fullmatch(shown) else None
 
 
 def escape_list_text(text: str) -> str:
@@ -70,7 +100,7 @@ def _escape_unbalanced_parens(text: str) -> str:
 
 def code_span(text: str) -> str:
     """Text as inline code, with a fence longer than any backtick run inside."""
-    flat = one_line(text, limit=INLINE_LIMIT)
+    flat = one_line(redact_text(text), limit=INLINE_LIMIT)
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""

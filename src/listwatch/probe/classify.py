@@ -139,9 +139,11 @@ def classify_exception(exc: Exception, timeout: float | None = None) -> Failure:
         code = _proxy_code(text)
         if "refused" in lowered:
             return Failure("broken", "refused", f"connection refused (proxy: {code})", True, True)
-        return Failure(
-            "broken", "dns", f"name does not resolve (proxy: {code})", False, True
-        )
+        if any(m in lowered for m in _DNS_MARKERS):
+            return Failure("broken", "dns", f"name does not resolve (proxy: {code})", False, True)
+        # A bare "502 Bad Gateway" to CONNECT says the proxy could not get through, not why.
+        return Failure("error", "proxy", f"the proxy could not reach the host (proxy: {code})",
+                       False, False)
     if any(isinstance(e, ssl.SSLError) for e in _causes(exc)) or "certificate" in lowered or (
         "ssl" in lowered and "handshake" in lowered
     ):

@@ -16,7 +16,7 @@ from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.fetch import Fetcher, Stop
 from listwatch.probe.filters import is_relative, skip_reason, url_problem
-from listwatch.probe.hosts import HostBook
+from listwatch.probe.hosts import HostBook, origin_of
 from listwatch.probe.redirects import without_fragment
 from listwatch.probe.verifiers import arxiv, badge, doi, github, repo_tree
 
@@ -164,7 +164,7 @@ class Engine:
         if refusal:
             status, detail = refusal
             return Verdict(url=url, status=status, via="address", detail=detail)
-        down = self.hosts.state(host).down
+        down = self.hosts.state(origin_of(url)).down
         if down:
             return Verdict(url=url, status=down[0], via="host-backoff", detail=down[1])
         verdict = await self.fetcher.check(url)

@@ -29,7 +29,7 @@ from listwatch.probe.classify import (
     proxy_name_failure,
     reason,
 )
-from listwatch.probe.hosts import HostBook
+from listwatch.probe.hosts import HostBook, origin_of
 from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
 
 BODY_PREFIX = 64 * 1024
@@ -102,7 +102,8 @@ class Fetcher:
     async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
         """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
         host = urlsplit(url).hostname or ""
-        health = self.hosts.state(host)
+        origin = origin_of(url)
+        health = self.hosts.state(origin)
         if health.down:
             raise Stop(*health.down, via="host-backoff")
         async with self.limiter.slot(host) as state:
@@ -119,14 +120,14 @@ class Fetcher:
                     raise Stop("error", f"not a valid URL ({clean(str(exc))})") from None
                 except httpx.HTTPError as exc:
                     failure = classify_exception(exc, self.timeout)
-                    self._count(host, failure)
+                    self._count(origin, failure)
                     raise Stop(failure.status, failure.detail, retry=failure.retry) from None
         if self.proxy:
             name = proxy_name_failure(answer.status, answer.body)
             if name:
-                self.hosts.give_up(host, "broken", name)
+                self.hosts.give_up(origin, "broken", name)
                 raise Stop("broken", name, answer.status)
-        self.hosts.succeeded(host)
+        self.hosts.succeeded(origin)
         return answer
 
     async def _send(self, method: str, url: str) -> Answer:
@@ -159,6 +160,7 @@ class Fetcher:
         policy = self.policy
         host = urlsplit(url).hostname or ""
         tries = 0
+        own: Stop | None = None  # this URL's own last failure (a request was made)
 
         def wait(state: RetryCallState) -> float:
             outcome = state.outcome
@@ -181,7 +183,11 @@ class Fetcher:
             async for attempt in retrying:
                 with attempt:
                     tries += 1
-                    answer = await self.request(method, url)
+                    try:
+                        answer = await self.request(method, url)
+                    except Stop as failed:
+                        own = own if failed.via == "host-backoff" else failed
+                        raise
                     if not policy.retryable(answer.status, answer.headers, api=False):
                         return answer
                     if challenge(answer.status, answer.headers, answer.body):
@@ -202,9 +208,11 @@ class Fetcher:
         except RetryableAnswer as exc:
             return dataclasses.replace(exc.answer, tries=tries)
         except Stop as exc:
-            if exc.retry and tries > 1:
-                exc.detail = f"{exc.detail} ({tries} attempts)"
-            raise
+            # Given up meanwhile, but this URL was asked: its own answer stands.
+            stop = own if exc.via == "host-backoff" and own is not None else exc
+            if stop.retry and tries > 1:
+                stop.detail = f"{stop.detail} ({tries} attempts)"
+            raise stop from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- one URL --------------------------------------------------------------------
@@ -254,7 +262,7 @@ class Fetcher:
                 continue
             if method == "HEAD" and answer.status >= HEAD_FALLBACK_FROM:
                 if answer.status in HEAD_REFUSED:
-                    self.hosts.state(urlsplit(current).hostname or "").head_unreliable = True
+                    self.hosts.state(origin_of(current)).head_unreliable = True
                 method = "GET"
                 continue
             status, detail = classify_answer(answer.status, answer.headers, answer.body,
@@ -264,7 +272,7 @@ class Fetcher:
             return self._verdict(url, current, chain, status, detail, answer.status, method)
 
     def _first_method(self, url: str) -> str:
-        health = self.hosts.state(urlsplit(url).hostname or "")
+        health = self.hosts.state(origin_of(url))
         return "GET" if health.head_unreliable else "HEAD"
 
     def _verdict(self, url: str, final: str, chain: list[Hop], status: Status, detail: str,

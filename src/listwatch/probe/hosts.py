@@ -2,13 +2,32 @@
 
 Limits and spacing are the shared ``net.HostLimiter``'s business; this is only the
 link checker's memory of each host (consecutive failures, given up, HEAD refused).
+
+A verdict comes only from a request to that URL: the links of a host given up are
+not requested, so they are ``skipped`` ("not checked: …", via ``host-backoff``),
+which neither starts nor extends a failing streak; the next run checks them again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from listwatch.model import Status
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str:
+    """``host:port`` of ``url`` (the default port of its scheme when none is written):
+    what a host's health is kept per, so one failing port gives up no other."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or _DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    return f"{(parts.hostname or '').lower()}:{port}"
 
 
 @dataclass
@@ -18,12 +37,17 @@ class HostHealth:
     name: str
     failures: int = 0
     last_failure: str = ""
-    down: tuple[Status, str] | None = None  # (status, detail) once the host is given up
+    down: tuple[Status, str] | None = None  # ("skipped", detail) once the host is given up
     head_unreliable: bool = False
 
 
+def _shown(origin: str) -> str:
+    """An origin as a person reads it: the default HTTPS or HTTP port left out."""
+    return origin.removesuffix(":443").removesuffix(":80")
+
+
 class HostBook:
-    """The health of every host checked in a run.
+    """The health of every host (``origin_of``: per port) checked in a run.
 
     A host is given up after ``failure_limit`` consecutive failed attempts
     (timeouts, refused or reset connections); any HTTP answer resets the count.
@@ -50,13 +74,17 @@ class HostBook:
         state.last_failure = detail
         if state.down is None and state.failures >= self.failure_limit:
             state.down = (
-                status,
-                f"not checked: {state.name} failed {state.failures} times in a row "
-                f"(last: {detail})",
+                "skipped",
+                f"not checked: {_shown(state.name)} failed {state.failures} times in a row "
+                f"(last: {detail}); checked again next run",
             )
 
     def give_up(self, host: str, status: Status, detail: str) -> None:
-        """Give ``host`` up now (a failure that is the same for every URL on it)."""
+        """Give ``host`` up now (a failure that is the same for every URL on it, e.g. a
+        TLS error): its other links are not requested, and not judged (``status`` is
+        the failed link's own verdict)."""
         state = self.state(host)
+        state.last_failure = detail
         if state.down is None:
-            state.down = (status, detail)
+            state.down = ("skipped", f"not checked: {_shown(state.name)} failed with {status} "
+                                     f"({detail}) on another link; checked again next run")

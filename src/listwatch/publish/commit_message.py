@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from listwatch.markdown.escape import no_mentions
 from listwatch.model import Proposal
 from listwatch.publish.markers import COMMIT_TRAILER
 from listwatch.publish.pull_request import KIND_HEADINGS
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
 SUBJECT_LIMIT = 72
@@ -31,8 +33,8 @@ def commit_message(proposals: Sequence[Proposal]) -> str:
         for proposal in (p for p in applied if p.kind == kind):
             if shown == MAX_LINES:
                 break
-            lines.append(one_line(f"- {proposal.file}:{proposal.line} {proposal.reason}",
-                                  limit=120))
+            lines.append(no_mentions(one_line(redact_text(
+                f"- {proposal.file}:{proposal.line} {proposal.reason}"), limit=120)))
             shown += 1
         lines.append("")
     if shown < len(applied):

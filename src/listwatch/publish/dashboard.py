@@ -8,19 +8,17 @@ its creator and a hidden marker; updated in place, closed when all is well.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from listwatch.markdown.escape import code_cell, escape_inline
+from listwatch.markdown.escape import code_cell, escape_inline, link_target
 from listwatch.model import Status
 from listwatch.publish.markers import dashboard_marker
 from listwatch.publish.model import LinkResult
+from listwatch.redact import redact_text
 
 MAX_ROWS = 300
-# A URL that can stand as a Markdown link target as it is (no spaces, brackets, pipes).
-_SAFE_TARGET = re.compile(r"https://[^\s()<>\[\]|`]+")
 SECTIONS: tuple[tuple[Status, str, str], ...] = (
     ("broken", "Dead links",
      "Broken past the flakiness window. Not removed from the list: replace or remove "
@@ -78,7 +76,7 @@ def draft_dashboard(repository: str, links: Sequence[LinkResult], snapshots: Map
     if not problems:
         lines.extend(["All links are fine.", ""])
     lines.append(dashboard_marker(repository))
-    return DashboardDraft(title=title, body="\n".join(lines) + "\n", label=label,
+    return DashboardDraft(title=title, body=redact_text("\n".join(lines)) + "\n", label=label,
                           problems=problems)
 
 
@@ -88,11 +86,11 @@ def _row(url: str, results: Sequence[LinkResult], snapshots: Mapping[str, str] |
         places += f" (+{len(results) - 3})"
     verdict = results[0].verdict
     why = escape_inline(verdict.detail or verdict.status)
-    evidence = " ".join(f"[evidence]({item})" for item in verdict.evidence[:2]
-                        if _SAFE_TARGET.fullmatch(item))
+    evidence = " ".join(f"[evidence]({target})" for item in verdict.evidence[:2]
+                        if (target := link_target(item)))
     cells = [places, code_cell(url), f"{why} {evidence}".strip()]
     if snapshots is not None:
         snapshot = snapshots.get(url)
-        usable = snapshot is not None and _SAFE_TARGET.fullmatch(snapshot)
-        cells.append(f"[Wayback Machine]({snapshot})" if usable else "no archived copy")
+        target = link_target(snapshot) if snapshot else None
+        cells.append(f"[Wayback Machine]({target})" if target else "no archived copy")
     return "| " + " | ".join(cells) + " |"

@@ -14,6 +14,7 @@ from typing import Literal
 
 from listwatch.model import Status
 from listwatch.publish.model import Report
+from listwatch.redact import redact_text
 from listwatch.text import one_line
 
 Level = Literal["error", "warning", "notice"]
@@ -38,7 +39,7 @@ def command(level: Level, message: str, *, file: str, line: int, title: str) -> 
     """One annotation workflow command."""
     props = ",".join(f"{key}={escape_property(value)}" for key, value in
                      (("file", file), ("line", str(line)), ("title", title)))
-    return f"::{level} {props}::{escape_data(one_line(message, limit=500))}"
+    return f"::{level} {props}::{escape_data(one_line(redact_text(message), limit=500))}"
 
 
 def annotation_lines(report: Report) -> list[str]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from listwatch.config import Config
-from listwatch.markdown.escape import code_span, escape_inline
+from listwatch.markdown.escape import code_span, escape_inline, link_target
 from listwatch.model import Kind, Proposal
 from listwatch.publish.markers import proposals_marker
 from listwatch.publish.model import EntryFacts, PullRequestDraft
+from listwatch.redact import redact_text
 
 KIND_HEADINGS: dict[Kind, str] = {
     "moved": "Moved links (permanent redirects and renamed repositories)",
@@ -30,7 +31,9 @@ MAX_ROWS_PER_KIND = 200
 
 
 def _evidence(proposal: Proposal) -> str:
-    links = [f"[{index}]({url})" for index, url in enumerate(proposal.evidence[:4], start=1)]
+    links = [f"[{index}]({target})" if (target := link_target(url)) else
+             f"{index}: {code_span(url)}"
+             for index, url in enumerate(proposal.evidence[:4], start=1)]
     return " ".join(links)
 
 
@@ -113,5 +116,5 @@ def draft_pull_request(config: Config, proposals: Sequence[Proposal],
     lines.extend(["", proposals_marker(p.id for p in proposals), ""])
     count = len(applied)
     title = config.pr.title if count else f"{config.pr.title} (nothing to change)"
-    return PullRequestDraft(title=title, body="\n".join(lines), branch=config.pr.branch,
-                            base=base, labels=config.pr.labels)
+    return PullRequestDraft(title=title, body=redact_text("\n".join(lines)),
+                            branch=config.pr.branch, base=base, labels=config.pr.labels)

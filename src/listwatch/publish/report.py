@@ -18,7 +18,9 @@ from listwatch.model import (
     RepoFacts,
     Verdict,
 )
+from listwatch.proposals.rules.moved import why_no_edit
 from listwatch.publish.model import EntryFacts, LinkResult, Outcome, Published, Report
+from listwatch.redact import redact_text
 from listwatch.text import one_line, terminal_safe
 
 Parsed = tuple[Document, Sequence[Link], Sequence[Entry]]
@@ -59,7 +61,7 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
             "links": [_link_json(link) for _, links, _ in parsed for link in links],
             "entries": [_entry_json(entry) for _, _, entries in parsed for entry in entries],
         }
-        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+        return _redacted_json(payload)
     lines: list[str] = []
     for document, links, entries in parsed:
         lines.append(f"{document.path}: {len(links)} links, {len(entries)} entries")
@@ -75,7 +77,22 @@ def render_links(parsed: Sequence[Parsed], fmt: str) -> str:
     total_links = sum(len(links) for _, links, _ in parsed)
     total_entries = sum(len(entries) for _, _, entries in parsed)
     lines.append(f"{len(parsed)} files, {total_links} links, {total_entries} entries")
-    return "\n".join(lines) + "\n"
+    return redact_text("\n".join(lines)) + "\n"
+
+
+def _redacted_json(payload: Any) -> str:
+    """``payload`` as indented JSON with every URL in every string redacted."""
+    return json.dumps(_redact_strings(payload), indent=2, ensure_ascii=False) + "\n"
+
+
+def _redact_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: _redact_strings(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_strings(item) for item in value]
+    return value
 
 
 SCHEMA = "listwatch-report/1"
@@ -89,7 +106,7 @@ def render(report: Report, fmt: str, *, color: bool = False,
     """The `check` / `run` report in ``text``, ``json`` or ``markdown`` (``verbosity``
     shapes the text report only)."""
     if fmt == "json":
-        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+        return _redacted_json(report_json(report))
     if fmt == "markdown":
         return render_markdown(report)
     return render_text(report, color=color, verbosity=verbosity)
@@ -109,6 +126,7 @@ def _verdict_json(result: LinkResult) -> dict[str, Any]:
         "permanent": verdict.permanent,
         "via": verdict.via,
         "detail": verdict.detail,
+        "no_edit": _no_edit(result),
         "redirects": [{"url": hop.url, "status": hop.http_status} for hop in verdict.chain],
         "evidence": list(verdict.evidence),
         "checked_at": verdict.checked_at.isoformat() if verdict.checked_at else None,
@@ -286,6 +304,22 @@ def _problem_rows(report: Report) -> list[LinkResult]:
     return sorted(rows, key=lambda r: (rank[r.verdict.status], r.link.file, r.link.line))
 
 
+def _no_edit(result: LinkResult) -> str | None:
+    """Why a link that moved permanently gets no applied edit (None: it gets one)."""
+    verdict = result.verdict
+    if verdict.status != "redirect" or not verdict.permanent:
+        return None
+    return why_no_edit(result.link.resolved, verdict)
+
+
+def _detail(result: LinkResult) -> str:
+    """The verdict's detail, and for a moved link without an edit, why."""
+    detail, why = result.verdict.detail, _no_edit(result)
+    if not why:
+        return detail
+    return f"{detail}; no edit: {why}" if detail else f"no edit: {why}"
+
+
 def _status_label(verdict: Verdict) -> str:
     if verdict.status == "redirect":
         return "moved" if verdict.permanent else "redirect"
@@ -331,7 +365,7 @@ def _quiet_text(report: Report, *, color: bool) -> str:
 
 
 def _finish(lines: list[str], color: bool) -> str:
-    text = terminal_safe("\n".join(lines)) + "\n"
+    text = terminal_safe(redact_text("\n".join(lines))) + "\n"
     return _colorize(text) if color else text
 
 
@@ -339,7 +373,8 @@ def _problem_line(result: LinkResult) -> str:
     verdict = result.verdict
     where = f"{result.link.file}:{result.link.line}"
     target = f" -> {verdict.final_url}" if verdict.final_url else ""
-    detail = f" ({one_line(verdict.detail, 160)})" if verdict.detail else ""
+    text = _detail(result)
+    detail = f" ({one_line(text, 300)})" if text else ""
     return f"{_status_label(verdict):>8}  {where}  {result.link.resolved}{target}{detail}"
 
 
@@ -409,7 +444,7 @@ def render_markdown(report: Report) -> str:
                       "| status | where | link | detail |", "| --- | --- | --- | --- |"])
         for result in problems:
             verdict = result.verdict
-            detail = verdict.detail
+            detail = _detail(result)
             if verdict.final_url:
                 detail = f"{detail} → {verdict.final_url}".strip(" →") if detail else \
                     f"→ {verdict.final_url}"
@@ -433,7 +468,7 @@ def render_markdown(report: Report) -> str:
         lines.append("")
     lines.append(f"_{len(report.links)} links in {len(report.files)} files, "
                  f"{sum(counts.values())} distinct URLs._")
-    return "\n".join(lines) + "\n"
+    return redact_text("\n".join(lines)) + "\n"
 
 
 def _cell(text: str) -> str:

@@ -2,7 +2,9 @@
 
 One request per dead URL, paced by the shared limiter (archive.org: 0.5 s), cached;
 a snapshot is only a suggestion in the report and PR body (``[dead]
-replace_with_archive`` decides whether it is written).
+replace_with_archive`` decides whether it is written). Only URLs that may go to a
+third party are asked about (``redact.shareable``: public web addresses without
+credentials or secret-looking parameters); the rest have no archived copy.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from listwatch import net
 from listwatch.errors import WaybackError
 from listwatch.net.services import WAYBACK
+from listwatch.redact import shareable
 from listwatch.sources import cache
 from listwatch.sources.interface import Source, SourceContext, SourceResult
 
@@ -47,7 +50,7 @@ class WaybackSnapshots(Source[str]):
 
     async def _fetch(self, keys: Iterable[str]) -> SnapshotReport:
         context = self.context
-        wanted = list(dict.fromkeys(keys))
+        wanted = [url for url in dict.fromkeys(keys) if shareable(url)]
         cached = cache.get_many(context.cache, NAMESPACE, wanted)
         snapshots: dict[str, str] = {}
         warnings: list[str] = []

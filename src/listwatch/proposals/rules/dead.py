@@ -1,8 +1,11 @@
 """dead: a link broken past the flakiness window is reported, never deleted.
 
 The proposal carries the evidence and, when the Wayback Machine has one, the
-snapshot as the suggested replacement. Only with ``[dead] replace_with_archive``
-does it become an edit that swaps the URL for the snapshot.
+snapshot as the suggested replacement, or says plainly that there is no archived
+copy (nothing is suggested then). Only with ``[dead] replace_with_archive`` does it
+become an edit that swaps the URL for the snapshot. A URL that must not go to a
+third party (``redact.shareable``) was never looked up, and its evidence does not
+name the lookup.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from listwatch.markdown.style import HouseStyle
 from listwatch.model import Proposal
 from listwatch.proposals.inputs import ProposalInputs
 from listwatch.proposals.rules.common import make, source, verdict_for, write_url
+from listwatch.redact import shareable
 
 WAYBACK_API = "https://archive.org/wayback/available?url="
 
@@ -32,12 +36,13 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
             how = f" ({status})" if status else ""
             suggestion = " an archived copy is suggested" if snapshot else " no archived copy"
             reason = f"The link is broken{how} past the flakiness window;{suggestion}."
-            evidence = (verdict.url, *verdict.evidence, WAYBACK_API + quote(link.resolved, safe=""),
-                        snapshot or "")
+            lookup = (WAYBACK_API + quote(link.resolved, safe=""),) \
+                if shareable(link.resolved) else ()
+            evidence = (verdict.url, *verdict.evidence, *lookup, *((snapshot,) if snapshot else ()))
             old = source(doc, link.span)
             if replace and snapshot:
                 yield make("dead", doc, link.span, old, write_url(style, link, snapshot),
                            reason=reason, evidence=evidence, confidence=0.8, line=link.line)
             else:
-                yield make("dead", doc, None, old, snapshot or "", reason=reason,
+                yield make("dead", doc, None, old, snapshot or old, reason=reason,
                            evidence=evidence, confidence=0.8, apply=False, line=link.line)
