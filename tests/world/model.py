@@ -277,6 +277,19 @@ class GitHubWorld:
             match_path={"rest": "rest", "graphql": "/graphql", "both": None}[api],
         )
 
+    def graphql_error(
+        self,
+        full_name: str,
+        *,
+        type: str = "FORBIDDEN",
+        message: str = "Resource not accessible by integration",
+    ) -> None:
+        """GraphQL answers for this repository are a partial error: its alias is ``null``
+        with an ``errors[]`` entry of ``type`` (the other aliases still resolve)."""
+        errors = self._world._scenario["github"].setdefault("graphql_errors", {})
+        errors[full_name.lower()] = {"type": type, "message": message}
+        self._world._changed()
+
     def fail_operation(
         self,
         operation: str,
@@ -513,6 +526,11 @@ class ArxivWorld(_Service):
     """The fake export.arxiv.org API and arxiv.org abs/pdf pages."""
 
     api_host = "export.arxiv.org"
+
+    def empty(self, times: int | None = None) -> None:
+        """The next ``times`` API queries answer 200 with a valid feed holding no entries
+        (``totalResults`` 0), as the real API intermittently does."""
+        self._world._add_fault(self.api_host, kind="arxiv_empty", times=times)
 
     def paper(
         self,
@@ -1032,6 +1050,10 @@ class World:
     ) -> None:
         """Any host (built-in or scenario): answer ``status`` ``times`` times first."""
         self._add_fault(host.lower(), status=status, times=times, retry_after=retry_after)
+
+    def malformed(self, host: str, *, times: int | None = None) -> None:
+        """Any host: answer 200 with a truncated, unparseable JSON body."""
+        self._add_fault(host.lower(), status=200, times=times, kind="malformed")
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[World]:

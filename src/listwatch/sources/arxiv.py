@@ -163,12 +163,15 @@ class ArxivPapers(Source[PaperFacts]):
 
         async def once() -> list[Any]:
             try:
-                return await asyncio.to_thread(_fetch_chunk, client, ids)
+                results = await asyncio.to_thread(_fetch_chunk, client, ids)
             except arxiv.HTTPError as exc:
                 raise net.Failed(f"HTTP {exc.status}", exc.status) from None
             except arxiv.UnexpectedEmptyPageError:
                 raise net.Failed("empty answer") from None
             except (arxiv.ArxivError, OSError) as exc:
                 raise net.Failed(f"request failed ({type(exc).__name__})") from None
+            if not results:  # arXiv at times answers an empty feed: no evidence of absence
+                raise net.Failed("empty answer")
+            return results
 
         return await net.call(self.network, ARXIV, once)
