@@ -206,3 +206,17 @@ def test_migrates_a_version_1_database(tmp_path: Path) -> None:
         assert store.history("https://b.example/")[0].evidence == (
             "https://api.github.com/repos/a/b",
         )
+
+
+def test_history_can_leave_out_runs_that_never_finished(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        done = store.begin_run("check", T0)
+        store.record_verdicts(done, [Verdict(url="https://a.example/", status="broken",
+                                             via="get", checked_at=T0)])
+        store.finish_run(done, T0, "{}")
+        killed = store.begin_run("run", T0 + timedelta(hours=1))
+        store.record_verdicts(killed, [Verdict(url="https://a.example/", status="broken",
+                                               via="get", checked_at=T0 + timedelta(hours=1))])
+        assert len(store.history("https://a.example/")) == 2
+        [kept] = store.history("https://a.example/", finished_only=True)
+        assert kept.checked_at == T0

@@ -454,7 +454,8 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts, *,
         if on_result is not None and progress is not None:
             progress.stop()
     fresh = [v for v in raw.values() if v.via != "cache"]
-    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
+    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5, finished_only=True)
+                 for v in fresh}
     store.record_verdicts(context.run_id, fresh)
     return {url: (assess(v, histories[url], config.check, context.now)
                   if flakiness and url in histories else v)
