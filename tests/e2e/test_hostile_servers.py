@@ -170,3 +170,25 @@ def test_connection_reset_mid_response(world, tmp_path: Path) -> None:
         assert rows[url]["status"] == "failing", rows[url]
         assert "reset" in rows[url]["detail"] or "closed" in rows[url]["detail"], rows[url]
     assert rows["https://other.example/p"]["status"] == "ok"
+
+
+# -- the APIs behind the facts misbehave the same way --------------------------------
+
+
+def test_api_that_trickles_or_never_ends_is_given_up_and_reported(world, tmp_path: Path
+                                                                  ) -> None:
+    from .test_metadata import LIST, scenario
+
+    scenario(world)
+    world.trickle("dblp.org", 0.2)
+    world.endless("api.semanticscholar.org")
+    config = make_list(tmp_path, {"README.md": LIST}, extra=HTTP)
+    result, usage = world.run_cli_measured("check", "--config", str(config), "--format",
+                                           "json", timeout=300)
+    print(f"\n[hostile] slow DBLP, endless S2: exit {result.returncode}, "
+          f"{usage.wall_seconds:.2f} s, peak RSS {usage.max_rss_kib / 1024:.1f} MiB")
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    warnings = " ".join(load(result.stdout)["warnings"])
+    assert "dblp.org" in warnings and "semanticscholar" in warnings, warnings
+    assert usage.max_rss_kib < 300 * 1024

@@ -1055,6 +1055,15 @@ class World:
         """Any host: answer 200 with a truncated, unparseable JSON body."""
         self._add_fault(host.lower(), status=200, times=times, kind="malformed")
 
+    def trickle(self, host: str, interval: float, *, times: int | None = None) -> None:
+        """Any host: answer 200 and send the body one byte every ``interval`` seconds."""
+        self._add_fault(host.lower(), status=200, times=times, kind="trickle",
+                        interval=interval)
+
+    def endless(self, host: str, *, times: int | None = None) -> None:
+        """Any host: answer 200 with a body that never ends."""
+        self._add_fault(host.lower(), status=200, times=times, kind="endless")
+
     @contextlib.contextmanager
     def batch(self) -> Iterator[World]:
         """Push all changes made inside the block at once, at its end."""
