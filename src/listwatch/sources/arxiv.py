@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import arxiv
+from requests import Session
 
 from listwatch import net
 from listwatch.errors import ArxivError
@@ -131,6 +132,8 @@ class ArxivPapers(Source[PaperFacts]):
         warnings: list[str] = []
         unknown: list[str] = []
         client = self.client_factory() if todo else None
+        if client is not None and isinstance(getattr(client, "_session", None), Session):
+            net.bound_session(client._session, context.network.client.timeout.read)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start:start + CHUNK]
             assert client is not None
