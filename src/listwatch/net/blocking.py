@@ -8,7 +8,6 @@ answer within a deadline and under ``MAX_ANSWER`` bytes.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -29,7 +28,7 @@ class BoundedAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
              timeout: Any = None, verify: bool | str = True, cert: Any = None,
-             proxies: Mapping[str, str] | None = None) -> requests.Response:
+             proxies: dict[str, str] | None = None) -> requests.Response:
         """Send ``request`` and read its body within the bounds (``stream`` is ignored)."""
         end = time.monotonic() + self.deadline
         response = super().send(request, stream=True, timeout=self.read_timeout,
