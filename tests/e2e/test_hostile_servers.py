@@ -118,6 +118,11 @@ PRIVATE_TARGETS = {
     "/name": "http://localhost/secret",
     "/sub": "https://evil.localhost/",
     "/mapped": "http://[::ffff:127.0.0.1]/",
+    "/decimal": "http://2130706433/",
+    "/hex": "http://0x7f000001/",
+    "/short": "http://127.1/",
+    "/zero": "http://0.0.0.0:8080/",
+    "/trailing-dot": "http://localhost./",
 }
 
 
@@ -128,8 +133,13 @@ def test_redirects_to_private_addresses_are_never_followed(world, tmp_path: Path
             host.route(path, redirect=target, status=302)
         host.redirect_loop("/loop")
         host.route("/a", redirect="/b").route("/b", redirect="/a")
+        host.route("/octal", redirect="http://0177.0.0.1/", status=302)  # httpx refuses it
     urls = [f"https://redir.example{p}" for p in PRIVATE_TARGETS]
-    urls += ["https://redir.example/loop", "https://redir.example/a"]
+    urls += ["https://redir.example/loop", "https://redir.example/a",
+             "https://redir.example/octal"]
+    direct = ["http://2130706433/x", "http://0x7f000001/x", "http://127.1/x",
+              "http://3232235777/router"]  # 192.168.1.1, written in the list itself
+    urls += direct
     rows, _ = _check(world, tmp_path, urls)
     for path in PRIVATE_TARGETS:
         row = rows[f"https://redir.example{path}"]
@@ -137,6 +147,9 @@ def test_redirects_to_private_addresses_are_never_followed(world, tmp_path: Path
         assert "redirects to" in row["detail"]
     assert "redirect loop" in rows["https://redir.example/loop"]["detail"]
     assert "redirect loop" in rows["https://redir.example/a"]["detail"]
+    assert "invalid Location" in rows["https://redir.example/octal"]["detail"]
+    for url in direct:
+        assert rows[url]["status"] == "skipped", (url, rows[url]["detail"])
     asked = {r.host for r in world.requests()}
     assert asked == {"redir.example"}  # nothing private was ever requested
 
