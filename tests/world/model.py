@@ -12,6 +12,8 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -1154,32 +1156,50 @@ class World:
         timeout: float = 120,
         extra_env: Mapping[str, str] | None = None,
     ) -> tuple[subprocess.CompletedProcess[str], CliUsage]:
-        """``run_cli``, plus the child's wall time and peak RSS (from ``wait4``)."""
+        """``run_cli``, plus the child's wall time and peak RSS.
+
+        The peak comes from GNU ``time`` when installed: a process started straight from
+        pytest inherits pytest's own high-water mark (Linux copies it at fork), so
+        ``wait4`` alone (the fallback) cannot report less than pytest's RSS.
+        """
         env = dict(self.env)
         env.update(extra_env or {})
         cmd = [sys.executable, "-m", "listwatch", *args]
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            started = time.monotonic()
-            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err)
-            deadline = started + timeout
-            while True:
-                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-                if pid:
-                    break
-                if time.monotonic() > deadline:
-                    proc.kill()
-                    pid, status, usage = os.wait4(proc.pid, 0)
-                    break
-                time.sleep(0.02)
-            wall = time.monotonic() - started
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            out.seek(0)
-            err.seek(0)
-            result = subprocess.CompletedProcess(
-                cmd, proc.returncode, out.read().decode("utf-8", "replace"),
-                err.read().decode("utf-8", "replace"))
-        return result, CliUsage(wall_seconds=wall, max_rss_kib=usage.ru_maxrss)
+        gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists()
+                                            else None)
+        with tempfile.TemporaryDirectory() as scratch:
+            peak_file = Path(scratch) / "peak"
+            wrapped = [gnu_time, "-q", "-f", "%M", "-o", str(peak_file), *cmd] if gnu_time \
+                else cmd
+            with open(Path(scratch) / "out", "w+b") as out, \
+                    open(Path(scratch) / "err", "w+b") as err:
+                started = time.monotonic()
+                proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=err, start_new_session=True)
+                deadline = started + timeout
+                while True:
+                    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                    if pid:
+                        break
+                    if time.monotonic() > deadline:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        pid, status, usage = os.wait4(proc.pid, 0)
+                        break
+                    time.sleep(0.02)
+                wall = time.monotonic() - started
+                proc.returncode = code = os.waitstatus_to_exitcode(status)
+                if gnu_time and code == 128 + signal.SIGKILL:
+                    code = -signal.SIGKILL  # as run_cli reports a killed child
+                out.seek(0)
+                err.seek(0)
+                result = subprocess.CompletedProcess(
+                    cmd, code, out.read().decode("utf-8", "replace"),
+                    err.read().decode("utf-8", "replace"))
+            peak = usage.ru_maxrss
+            if gnu_time and peak_file.exists():
+                lines = peak_file.read_text().split()
+                peak = int(lines[-1]) if lines and lines[-1].isdigit() else peak
+        return result, CliUsage(wall_seconds=wall, max_rss_kib=peak)
 
     # -- internals
 
