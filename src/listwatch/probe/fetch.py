@@ -322,7 +322,7 @@ def _decoder(encoding: str) -> zlib._Decompress | None:
     if name in ("gzip", "x-gzip"):
         return zlib.decompressobj(zlib.MAX_WBITS | 16)
     if name == "deflate":
-        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib-wrapped or raw by header
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib header (raw deflate: corrupt)
     return None
 
 
