@@ -275,3 +275,15 @@ def test_urls_with_secrets_are_stored_redacted_and_never_served_from_cache(
         store.finish_run(run, T0, "{}")
     data = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert not [s for s in (b"pw@", b"t0k", b"s1g", b"k3y") if s in data]
+def test_history_can_leave_out_runs_that_never_finished(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        done = store.begin_run("check", T0)
+        store.record_verdicts(done, [Verdict(url="https://a.example/", status="broken",
+                                             via="get", checked_at=T0)])
+        store.finish_run(done, T0, "{}")
+        killed = store.begin_run("run", T0 + timedelta(hours=1))
+        store.record_verdicts(killed, [Verdict(url="https://a.example/", status="broken",
+                                               via="get", checked_at=T0 + timedelta(hours=1))])
+        assert len(store.history("https://a.example/")) == 2
+        [kept] = store.history("https://a.example/", finished_only=True)
+        assert kept.checked_at == T0

@@ -297,7 +297,8 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
     if outage := network_outage(raw.values()):  # the network failed, not the links
         raise ServiceError(outage)
     fresh = [v for v in raw.values() if v.via != "cache"]
-    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
+    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5,
+                                      finished_only=True) for v in fresh}
     store.record_verdicts(context.run_id, fresh)
     return {url: (assess(v, histories[url], config.check, context.now)
                   if flakiness and url in histories else v)

@@ -310,12 +310,18 @@ class Store:
             )
         return len(rows)
 
-    def history(self, url: str, limit: int = 10) -> tuple[Verdict, ...]:
+    def history(self, url: str, limit: int = 10, *,
+                finished_only: bool = False) -> tuple[Verdict, ...]:
         """The latest verdicts on ``url``, newest first (stored redacted: the detail and
-        redirect targets of a URL with secrets come back masked)."""
+        redirect targets of a URL with secrets come back masked).
+
+        ``finished_only`` leaves out verdicts of runs that never finished (killed).
+        """
+        finished = (" AND run_id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL)"
+                    if finished_only else "")
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE url = ? "
+                f"SELECT {_VERDICT_COLUMNS} FROM verdicts WHERE url = ?{finished} "
                 "ORDER BY checked_at DESC, id DESC LIMIT ?",
                 (redact_url(url), limit),
             ).fetchall()

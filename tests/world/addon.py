@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mitmproxy import http
+from mitmproxy import ctx, http, tls
+from OpenSSL import crypto
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from world import github_admin, github_graphql, github_rest
+from world import bad_tls, github_admin, github_graphql, github_rest, streams
 from world.engine import Engine
 from world.model import CONTROL_HOST
 from world.wire import Reply, Req
@@ -39,8 +40,31 @@ class WorldAddon:
 
     def __init__(self) -> None:
         self.engine = Engine()
+        self.streams = streams.StreamServer()
         github_graphql.warm_up()
         threading.Thread(target=github_rest.operations, daemon=True).start()
+
+    async def running(self) -> None:
+        """Start the loopback server for answers that arrive over time."""
+        await self.streams.start()
+
+    # -- TLS: the certificate a scenario host presents ---------------------------------
+
+    def tls_start_client(self, data: tls.TlsData) -> None:
+        """Swap in a faulty certificate for hosts declared with ``tls=...``."""
+        sni = (data.context.client.sni or "").lower()
+        mode = self.engine.scenario["hosts"].get(sni, {}).get("tls")
+        if not mode:
+            return
+        tlsconfig = ctx.master.addons.get("tlsconfig")
+        if data.ssl_conn is None:  # the built-in addon runs after this one: let it start
+            tlsconfig.tls_start_client(data)
+        store = tlsconfig.certstore
+        cert, key = bad_tls.certificate(
+            mode, sni, store.default_privatekey, store.default_ca._cert
+        )
+        data.ssl_conn.use_certificate(crypto.X509.from_cryptography(cert))
+        data.ssl_conn.use_privatekey(crypto.PKey.from_cryptography_key(key))
 
     # -- CONNECT: refuse names that do not resolve -----------------------------------
 
@@ -87,14 +111,35 @@ class WorldAddon:
             if flow.killable:
                 flow.kill()
             return
+        if reply.action == "stream":
+            flow.metadata["world_stream"] = True
+            r.scheme, r.host, r.port = "http", "127.0.0.1", self.streams.port
+            r.headers[streams.HEADER] = json.dumps(reply.stream)
+            return
         content = reply.body
         if reply.body_size is not None:
             reps, rest = divmod(reply.body_size, len(CHUNK))
             content = CHUNK * reps + CHUNK[:rest]
         if req.method == "HEAD":
             content = b""
-        flow.response = http.Response.make(reply.status, content, reply.headers)
+        flow.response = http.Response.make(reply.status, b"", reply.headers)
+        if reply.encoded:
+            flow.response.raw_content = content
+            flow.response.headers["content-length"] = str(len(content))
+        else:
+            flow.response.content = content
         self.engine.end(rec, reply.status)
+
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        """Answers from the streaming server go through as they arrive."""
+        if flow.metadata.get("world_stream") and flow.response is not None:
+            flow.response.stream = True
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        """Close the log record of a streamed answer."""
+        rec = flow.metadata.get("world_rec")
+        if flow.metadata.get("world_stream") and rec is not None and flow.response is not None:
+            self.engine.end(rec, flow.response.status_code)
 
     def error(self, flow: http.HTTPFlow) -> None:
         """Close the log record of a flow that failed (client gone, killed...)."""

@@ -223,6 +223,20 @@ def handle_api(engine: Engine, req: Req) -> Reply:
     return Reply(200, {"content-type": "application/atom+xml; charset=UTF-8"}, body)
 
 
+def empty_page(req: Req) -> Reply:
+    """A valid feed with no entries: the real API's intermittent empty answer."""
+    args = {k: v[-1] for k, v in req.query.items()}
+    shown = {
+        "search_query": args.get("search_query", ""),
+        "id_list": args.get("id_list", ""),
+        "start": args.get("start", "0"),
+        "max_results": args.get("max_results", "10"),
+    }
+    start = int(shown["start"]) if shown["start"].isdigit() else 0
+    body = _feed(shown, 0, start, 0, [])
+    return Reply(200, {"content-type": "application/atom+xml; charset=UTF-8"}, body)
+
+
 def handle_web(engine: Engine, req: Req) -> Reply:
     """``/abs/<id>`` and ``/pdf/<id>`` on arxiv.org and browse.arxiv.org (HEAD too)."""
     m = re.match(r"^/(abs|pdf|html)/(.+?)(?:\.pdf)?/?$", req.path)

@@ -244,6 +244,13 @@ def _fault_reply(engine: Engine, fault: dict[str, Any], host: str, req: Req) -> 
         return github_rest.secondary_limit_reply(engine, fault)
     if kind == "s2_anonymous":
         return s2.too_many_requests()
+    if kind == "arxiv_empty":
+        return arxiv.empty_page(req)
+    if kind == "trickle":
+        return Reply(action="stream",
+                     stream={"mode": "trickle", "status": 200, "interval": fault["interval"]})
+    if kind == "endless":
+        return Reply(action="stream", stream={"mode": "endless", "status": 200})
     if kind == "github_operation":
         reply = github_rest.error(fault["status"], fault.get("body") or "Server Error")
         if fault.get("retry_after") is not None:

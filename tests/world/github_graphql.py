@@ -319,6 +319,11 @@ def _rate_limit_node(engine: Engine) -> Any:
 
 def _root(engine: Engine) -> dict[str, Any]:
     def repository(owner: str, name: str, followRenames: bool = True, **_: Any) -> Any:
+        injected = engine.scenario["github"].get("graphql_errors", {}).get(
+            f"{owner}/{name}".lower()
+        )
+        if injected:
+            raise GitHubError(injected["type"], injected["message"])
         record, renamed = ghc.lookup(engine, owner, name)
         if record is None or (renamed and not followRenames):
             raise GitHubError(

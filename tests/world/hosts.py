@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+import struct
+import zlib
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .wire import Reply, Req, html_reply
@@ -84,6 +87,9 @@ def answer_route(engine: Engine, route: dict[str, Any], req: Req) -> Reply:
     if route.get("refuse_head") and req.method == "HEAD":
         return _with_delay(html_reply("Method Not Allowed", "", 405, {"allow": "GET"}), delay)
     status = int(route.get("status", 200))
+    stream = _stream_spec(route, status)
+    if stream is not None:
+        return Reply(action="stream", stream=stream, delay=delay)
     headers: dict[str, str] = {}
     if route.get("retry_after") is not None and not route.get("fail_first"):
         headers["retry-after"] = str(route["retry_after"])
@@ -101,8 +107,49 @@ def answer_route(engine: Engine, route: dict[str, Any], req: Req) -> Reply:
         reply = html_reply(f"{req.host}{req.path}", f"status {status}", status, headers)
         if route.get("content_type"):
             reply.headers["content-type"] = route["content_type"]
+    if route.get("gzip_bomb"):
+        reply.body = gzip_zeros(int(route["gzip_bomb"]))
+        reply.body_size = None
+        reply.encoded = True
+        reply.headers["content-encoding"] = "gzip"
+    for i in range(int(route.get("header_flood") or 0)):
+        reply.headers[f"x-flood-{i:06d}"] = "f" * 88
     reply.headers.update({k.lower(): v for k, v in (route.get("headers") or {}).items()})
     return _with_delay(reply, delay)
+
+
+def _stream_spec(route: dict[str, Any], status: int) -> dict[str, Any] | None:
+    if route.get("trickle"):
+        return {"mode": "trickle", "status": status, "interval": float(route["trickle"]),
+                "size": route.get("body_size")}
+    if route.get("endless"):
+        return {"mode": "endless", "status": status}
+    if route.get("reset_after") is not None:
+        return {"mode": "reset", "status": status, "after": int(route["reset_after"])}
+    return None
+
+
+@cache
+def gzip_zeros(size: int) -> bytes:
+    """``size`` zero bytes, gzip-compressed (about 1000:1): a decompression bomb.
+
+    Built in milliseconds: after a full flush every 1 MiB block of zeros compresses
+    to the same bytes, so one compressed block is repeated.
+    """
+    block = bytes(1 << 20)
+    whole, rest = divmod(size, len(block))
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    again = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    parts = [first] + [again] * (whole - 1) if whole else []
+    tail = packer.compress(block[:rest]) + packer.flush()
+    crc = 0
+    for _ in range(whole):
+        crc = zlib.crc32(block, crc)
+    crc = zlib.crc32(block[:rest], crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return header + b"".join(parts) + tail + trailer
 
 
 def _with_delay(reply: Reply, delay: float) -> Reply:

@@ -13,6 +13,7 @@
 """
 
 from listwatch.net.accounting import RequestLog
+from listwatch.net.blocking import bound_session
 from listwatch.net.client import async_client
 from listwatch.net.context import Network
 from listwatch.net.environment import (
@@ -36,6 +37,7 @@ __all__ = [
     "RequestLog",
     "RetryPolicy",
     "async_client",
+    "bound_session",
     "ca_bundle",
     "call",
     "parse_retry_after",

@@ -8,6 +8,7 @@ headers, no secrets).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -19,6 +20,13 @@ from listwatch.net.context import Network
 from listwatch.net.services import Service
 
 T = TypeVar("T")
+
+# An API answer larger than this is refused (the largest real ones are a few MB).
+MAX_ANSWER = 32 * 1024 * 1024
+# A whole API answer must arrive within this many read timeouts of the client.
+DEADLINE_READS = 3
+# Headers that describe the body as sent; the rebuilt response holds it decoded.
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 class Failed(Exception):
@@ -83,12 +91,15 @@ async def send(
     label = label or service.label
 
     async def once() -> httpx.Response:
+        request = network.client.build_request(method, url, params=params, json=json,
+                                               headers=headers)
         try:
-            response = await network.client.request(
-                method, url, params=params, json=json, headers=headers,
-                follow_redirects=follow_redirects)
-        except httpx.TimeoutException:
+            async with asyncio.timeout(_deadline(network.client)):
+                response = await bounded(network.client, request, follow_redirects)
+        except (httpx.TimeoutException, TimeoutError):
             raise Failed("timed out") from None
+        except TooLarge as exc:
+            raise Failed(str(exc)) from None
         except httpx.TransportError as exc:
             raise Failed(f"connection failed ({type(exc).__name__})") from None
         if network.policy.retryable(response.status_code, response.headers, api=True):
@@ -102,3 +113,30 @@ async def send(
         raise service.fail(f"{label}: unexpected HTTP {response.status_code}",
                            status=response.status_code)
     return response
+
+
+class TooLarge(httpx.TransportError):
+    """The answer's body went past ``MAX_ANSWER``."""
+
+
+async def bounded(client: httpx.AsyncClient, request: httpx.Request,
+                  follow_redirects: bool) -> httpx.Response:
+    """Send ``request``; the answer read whole, but never past ``MAX_ANSWER`` bytes."""
+    response = await client.send(request, stream=True, follow_redirects=follow_redirects)
+    try:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_ANSWER:
+                raise TooLarge(f"answer larger than {MAX_ANSWER // (1024 * 1024)} MiB")
+    finally:
+        await response.aclose()
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in _BODY_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=bytes(body),
+                          request=response.request)
+
+
+def _deadline(client: httpx.AsyncClient) -> float | None:
+    read = client.timeout.read
+    return read * DEADLINE_READS if read else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Sequence
 
@@ -70,6 +71,7 @@ class AddressGuard:
         return await asyncio.shield(task)
 
     async def _decide(self, host: str) -> tuple[Status, str] | None:
+        host = legacy_ipv4(host) or host
         literal = _is_ip(host)
         if not self.allow_private:
             if host in _LOCAL_NAMES or host.endswith(".localhost"):
@@ -94,6 +96,21 @@ class AddressGuard:
 
 
 _HINT = "(set [check] private_addresses = true to check it)"
+
+
+_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
+
+
+def legacy_ipv4(host: str) -> str | None:
+    """The dotted address of an IPv4 host in a legacy form (``2130706433``,
+    ``0x7f000001``, ``127.1``, ``0177.0.0.1``), which resolvers and proxies accept;
+    None for anything else (dotted-decimal addresses included)."""
+    if not _LEGACY_IPV4.fullmatch(host.lower()) or _is_ip(host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _is_ip(host: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,6 +41,8 @@ HEAD_FALLBACK_FROM = 400
 HEAD_REFUSED = frozenset({405, 501})
 # The accounting key of link checks (not part of the report's counts).
 SERVICE = "links"
+# Only encodings this module decodes itself, within BODY_PREFIX (no decompression bombs).
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,18 @@ class Fetcher:
                 if health.down:
                     raise Stop(*health.down, via="host-backoff")
                 self.network.requests.sent(SERVICE)
+                started: list[int] = []  # the status, once the answer has begun
                 try:
-                    answer = await self._send(method, url)
+                    async with asyncio.timeout(self.timeout):
+                        answer = await self._send(method, url, started)
+                except TimeoutError:
+                    failure = classify_exception(httpx.ReadTimeout("deadline"), self.timeout)
+                    if started:
+                        failure = dataclasses.replace(
+                            failure, detail=f"{started[0]} answer not complete within "
+                            f"{self.timeout:g} s (the server sends too slowly)")
+                    self._count(host, failure)
+                    raise Stop(failure.status, failure.detail, retry=failure.retry) from None
                 except httpx.InvalidURL as exc:
                     raise Stop("error", f"not a valid URL ({clean(str(exc))})") from None
                 except httpx.HTTPError as exc:
@@ -130,18 +143,15 @@ class Fetcher:
         self.hosts.succeeded(origin)
         return answer
 
-    async def _send(self, method: str, url: str) -> Answer:
+    async def _send(self, method: str, url: str, started: list[int]) -> Answer:
         wire = without_fragment(url)
-        async with self.client.stream(method, wire) as response:
-            body = bytearray()
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        async with self.client.stream(method, wire, headers=headers) as response:
+            started.append(response.status_code)
             if method == "HEAD":  # a body here is a server bug: never read it
                 return Answer(url, method, response.status_code, response.headers, b"")
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) >= BODY_PREFIX:
-                    break
-            return Answer(url, method, response.status_code, response.headers,
-                          bytes(body[:BODY_PREFIX]))
+            body = await body_prefix(response)
+            return Answer(url, method, response.status_code, response.headers, body)
 
     def _count(self, host: str, failure: Failure) -> None:
         if failure.host_wide:
@@ -291,6 +301,37 @@ class Fetcher:
     async def get(self, url: str) -> Answer:
         """GET ``url`` with retries (for API lookups such as the DOI handle API)."""
         return await self.attempts("GET", url)
+
+
+async def body_prefix(response: httpx.Response) -> bytes:
+    """At most ``BODY_PREFIX`` bytes of the decoded body, never more in memory.
+
+    gzip and deflate are decoded here with a bounded output size (httpx would
+    inflate a whole network chunk at once, megabytes for a decompression bomb);
+    any other encoding is kept as sent.
+    """
+    decoder = _decoder(response.headers.get("content-encoding", ""))
+    body = bytearray()
+    try:
+        async for raw in response.aiter_raw():
+            room = BODY_PREFIX - len(body)
+            body += decoder.decompress(raw, room) if decoder else raw[:room]
+            if len(body) >= BODY_PREFIX:
+                break
+    except zlib.error:
+        pass  # a corrupt stream: judge what was decoded so far
+    except httpx.StreamConsumed:  # a response built in memory (transports in tests)
+        return response.content[:BODY_PREFIX]
+    return bytes(body[:BODY_PREFIX])
+
+
+def _decoder(encoding: str) -> zlib._Decompress | None:
+    name = encoding.strip().lower()
+    if name in ("gzip", "x-gzip"):
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    if name == "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib header (raw deflate: corrupt)
+    return None
 
 
 def _timeout_seconds(client: httpx.AsyncClient) -> float | None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import arxiv
+from requests import Session
 
 from listwatch import net
 from listwatch.errors import ArxivError
@@ -131,6 +132,8 @@ class ArxivPapers(Source[PaperFacts]):
         warnings: list[str] = []
         unknown: list[str] = []
         client = self.client_factory() if todo else None
+        if client is not None and isinstance(getattr(client, "_session", None), Session):
+            net.bound_session(client._session, context.network.client.timeout.read)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start:start + CHUNK]
             assert client is not None
@@ -163,12 +166,15 @@ class ArxivPapers(Source[PaperFacts]):
 
         async def once() -> list[Any]:
             try:
-                return await asyncio.to_thread(_fetch_chunk, client, ids)
+                results = await asyncio.to_thread(_fetch_chunk, client, ids)
             except arxiv.HTTPError as exc:
                 raise net.Failed(f"HTTP {exc.status}", exc.status) from None
             except arxiv.UnexpectedEmptyPageError:
                 raise net.Failed("empty answer") from None
             except (arxiv.ArxivError, OSError) as exc:
                 raise net.Failed(f"request failed ({type(exc).__name__})") from None
+            if not results:  # arXiv at times answers an empty feed: no evidence of absence
+                raise net.Failed("empty answer")
+            return results
 
         return await net.call(self.network, ARXIV, once)
