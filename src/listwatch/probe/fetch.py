@@ -138,7 +138,6 @@ class Fetcher:
         if self.proxy:
             name = proxy_name_failure(answer.status, answer.body)
             if name:
-                self.hosts.give_up(origin, "broken", name)
                 raise Stop("broken", name, answer.status)
         self.hosts.succeeded(origin)
         return answer
@@ -154,9 +153,13 @@ class Fetcher:
             return Answer(url, method, response.status_code, response.headers, body)
 
     def _count(self, host: str, failure: Failure) -> None:
-        if failure.host_wide:
-            self.hosts.give_up(host, failure.status, failure.detail)
-        elif failure.kind in ("timeout", "refused", "reset"):
+        """Count a failure that loads the host (timeouts, refused or reset connections).
+
+        A failure the same for every URL on the host (a TLS error, a name that does not
+        resolve) gives nothing up: it costs the host no more than a handshake, and each
+        link gets its own verdict from its own attempt (they are not retried).
+        """
+        if not failure.host_wide and failure.kind in ("timeout", "refused", "reset"):
             self.hosts.failed(host, failure.status, failure.detail)
 
     # -- one request with retries -------------------------------------------------

@@ -78,13 +78,3 @@ class HostBook:
                 f"not checked: {_shown(state.name)} failed {state.failures} times in a row "
                 f"(last: {detail}); checked again next run",
             )
-
-    def give_up(self, host: str, status: Status, detail: str) -> None:
-        """Give ``host`` up now (a failure that is the same for every URL on it, e.g. a
-        TLS error): its other links are not requested, and not judged (``status`` is
-        the failed link's own verdict)."""
-        state = self.state(host)
-        state.last_failure = detail
-        if state.down is None:
-            state.down = ("skipped", f"not checked: {_shown(state.name)} failed with {status} "
-                                     f"({detail}) on another link; checked again next run")
