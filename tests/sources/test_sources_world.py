@@ -304,3 +304,18 @@ def test_s2_anonymous_429_is_backed_off(world_inprocess: World) -> None:
     s2_calls = world.requests("api.semanticscholar.org")
     assert [c.status for c in s2_calls] == [429, 200]
     assert report.publications["2311.03285"] is not None and not report.warnings
+
+
+def test_fake_arxiv_refuses_what_the_api_refuses(world_inprocess: World) -> None:
+    import httpx as _httpx
+
+    world_inprocess.arxiv.paper("2401.00001", title="T", authors=["A"])
+    ids = ",".join(f"2401.{n:05d}" for n in range(1, 2001))
+    url = "https://export.arxiv.org/api/query"
+    with _httpx.Client() as client:
+        too_many = client.get(url, params={"id_list": "2401.00001", "max_results": "2001"})
+        assert too_many.status_code == 400
+        assert "api/errors#max_results_must_be_at_most_2000" in too_many.text
+        assert client.get(url, params={"id_list": ids, "max_results": "2000"}).status_code == 414
+        posted = client.post(url, data={"id_list": ids, "max_results": "2000"})
+        assert posted.status_code == 200 and posted.text.count("<entry>") == 1
