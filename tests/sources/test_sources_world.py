@@ -319,3 +319,61 @@ def test_fake_arxiv_refuses_what_the_api_refuses(world_inprocess: World) -> None
         assert client.get(url, params={"id_list": ids, "max_results": "2000"}).status_code == 414
         posted = client.post(url, data={"id_list": ids, "max_results": "2000"})
         assert posted.status_code == 200 and posted.text.count("<entry>") == 1
+
+
+def test_dblp_record_read_by_the_key_semantic_scholar_names(world_inprocess: World,
+                                                            tmp_path: Path) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    powerinfer = ["Yixin Song", "Zeyu Mi", "Haotong Xie", "Haibo Chen"]
+    title = "PowerInfer: Fast Large Language Model Serving with a Consumer-grade GPU"
+    with world.batch():
+        world.dblp.record("conf/sosp/SongMXC24", title=title, authors=powerinfer,
+                          venue="SOSP", year=2024, doi="10.1145/3694715.3695964")
+        world.s2.paper(title=title, arxiv="2312.12456", venue="SOSP", year=2024,
+                       authors=powerinfer, dblp="conf/sosp/SongMXC24")
+        world.dblp.corr("2402.00009", title="Still A Preprint", authors=["Ada Lovelace"],
+                        year=2024)
+        world.s2.paper(title="Still A Preprint", arxiv="2402.00009", venue="arXiv.org",
+                       year=2024, authors=["Ada Lovelace"], dblp="journals/corr/abs-2402-00009")
+    papers["2312.12456"] = PaperFacts("2312.12456", 2, title, tuple(powerinfer), None, None,
+                                      url="https://arxiv.org/abs/2312.12456")
+    papers["2402.00009"] = PaperFacts("2402.00009", 1, "Still A Preprint", ("Ada Lovelace",),
+                                      None, None, url="https://arxiv.org/abs/2402.00009")
+    with Store.open(tmp_path / "s.db") as store:
+        report = _find(papers, store=store)
+        powered = report.publications["2312.12456"]
+        assert powered is not None and (powered.venue, powered.year) == ("SOSP", 2024)
+        assert powered.url == "https://doi.org/10.1145/3694715.3695964"
+        assert "https://dblp.org/rec/conf/sosp/SongMXC24" in powered.evidence
+        assert report.publications["2402.00009"] is None
+        calls = world.requests("dblp.org")
+        assert [c.path for c in calls if c.path.startswith("/rec/")] == [
+            "/rec/conf/sosp/SongMXC24.xml"]
+        searched = {c.query for c in calls if c.path == "/search/publ/api"}
+        assert not any("PowerInfer" in q or "Still" in q for q in searched)
+        assert searched  # the papers Semantic Scholar does not place are still searched
+        asked = len(world.requests())
+        again = _find(papers, store=store)  # negative answers are cached too
+        assert len(world.requests()) == asked and again.publications == report.publications
+
+
+def test_fake_dblp_serves_records_by_key(world_inprocess: World) -> None:
+    import httpx as _httpx
+
+    from listwatch.sources import dblp
+
+    world_inprocess.dblp.record("conf/x/Re24", title="Thé Paper", authors=["Chris Ré"],
+                                venue="SOSP", year=2024, doi="10.1/x")
+    world_inprocess.dblp.corr("2401.00001", title="P", authors=["A B"], year=2024)
+    with _httpx.Client() as client:
+        found = client.get("https://dblp.org/rec/conf/x/Re24.xml")
+        assert found.status_code == 200 and found.content.isascii()
+        hit = dblp.parse_record(found.content, "conf/x/Re24")
+        assert (hit.title, hit.authors, hit.venue, hit.year) == (
+            "Thé Paper.", ("Chris Ré",), "SOSP", 2024)
+        assert hit.doi == "10.1/x" and not hit.informal
+        corr = dblp.parse_record(
+            client.get("https://dblp.org/rec/journals/corr/abs-2401-00001.xml").content, "k")
+        assert corr.informal and corr.venue == "CoRR"
+        assert client.get("https://dblp.org/rec/conf/x/Nope.xml").status_code == 404
