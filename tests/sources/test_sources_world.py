@@ -377,3 +377,66 @@ def test_fake_dblp_serves_records_by_key(world_inprocess: World) -> None:
             client.get("https://dblp.org/rec/journals/corr/abs-2401-00001.xml").content, "k")
         assert corr.informal and corr.venue == "CoRR"
         assert client.get("https://dblp.org/rec/conf/x/Nope.xml").status_code == 404
+
+
+def test_graphql_queries_go_two_to_four_at_a_time(world_inprocess: World) -> None:
+    world = world_inprocess
+    names = [f"lab/c{i}" for i in range(1000)]
+    with world.batch():
+        for name in names:
+            world.github.repo(name, stars=7)
+    report = _repos(world, names=names, token=world.github_token)
+    calls = world.requests("api.github.com", path="/graphql")
+    assert len(calls) == 10 and all(c.status == 200 for c in calls)
+    assert 2 <= world.peak_concurrency("api.github.com") <= 4
+    assert len(report.facts) == 1000 and not report.warnings
+    assert report.facts["lab/c999"].stars == 7
+
+
+def test_fake_graphql_reports_cost_and_enforces_secondary_limits(
+        world_inprocess: World) -> None:
+    import time as _time
+    from types import SimpleNamespace
+
+    import httpx as _httpx
+    from graphql import parse
+
+    from world import github_graphql
+    from world.wire import Req
+
+    world = world_inprocess
+    world.github.repo("lab/one", stars=1)
+    auth = {"Authorization": f"bearer {world.github_token}"}
+    query = ("query { r0: repository(owner: \"lab\", name: \"one\") { "
+             "stargazerCount repositoryTopics(first: 50) { totalCount } } "
+             "rateLimit { cost remaining resetAt nodeCount } }")
+    with _httpx.Client() as client:
+        answer = client.post("https://api.github.com/graphql", json={"query": query},
+                             headers=auth).json()
+    limit = answer["data"]["rateLimit"]
+    assert limit["cost"] == 1 and limit["nodeCount"] == 50 and limit["remaining"] == 4999
+    # GitHub's formula: 100 repositories × a 100-item connection = 100 requests → 1 point;
+    # 300 × 100 → 3 points.
+    many = "query { " + " ".join(
+        f"r{i}: repository(owner: \"o\", name: \"n{i}\") {{ "
+        "repositoryTopics(first: 100) { totalCount } }" for i in range(300)) + " }"
+    assert github_graphql.query_cost(parse(many), None)[:2] == (3, 30000)
+
+    # The secondary limits, on the fake's own log.
+    now = _time.monotonic()
+    req = Req("https", "api.github.com", "POST", "/graphql", "", {})
+
+    def rec(start: float, end: float | None, path: str = "/graphql") -> dict[str, object]:
+        return {"host": "api.github.com", "method": "POST", "path": path, "start": start,
+                "end": end, "status": 200 if end else None}
+
+    def limited(log: list[dict[str, object]]) -> str | None:
+        return github_graphql.secondary_limited(SimpleNamespace(log=log), req)  # type: ignore[arg-type]
+
+    assert limited([rec(now, None)]) is None
+    assert limited([rec(now, None, "/repos/o/n") for _ in range(100)]
+                   + [rec(now, None)]) == "concurrent requests"
+    assert limited([rec(now - 1, now - 0.5) for _ in range(2000)]
+                   + [rec(now, None)]) == "points per minute"
+    assert limited([rec(now - 50, now - 20), rec(now - 40, now - 5), rec(now, None)]) == "CPU time"
+    assert limited([rec(now - 200, now - 100) for _ in range(3000)] + [rec(now, None)]) is None
