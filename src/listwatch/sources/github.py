@@ -21,6 +21,7 @@ in messages.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -169,6 +170,14 @@ class _Run:
 
     facts: dict[str, RepoFacts]
     warnings: list[str]
+
+
+def _elapsed(response: Any) -> float:
+    """How long GitHub took to answer (httpx's ``elapsed``; 0 when unknown)."""
+    try:
+        return float(response.elapsed.total_seconds())
+    except (AttributeError, RuntimeError):
+        return 0.0
 
 
 class _Pacer:
@@ -340,20 +349,20 @@ class GitHubRepos(Source[RepoFacts]):
             pacer.skip(batch, batches)
             return
         query, variables = build_query([wanted[k] for k in batch])
-        sent = time.monotonic()
+        url = graphql_url(self.api_url)
         try:
             response = await net.send(
-                self.network, GITHUB, "POST", graphql_url(self.api_url),
-                label="api.github.com (GraphQL)",
+                self.network, GITHUB, "POST", url, label="api.github.com (GraphQL)",
                 json={"query": query, "variables": variables},
                 headers={"Authorization": f"bearer {token}"},
-                ok_statuses=frozenset({200, 401, 403}))
+                ok_statuses=frozenset({200, 401, 403}),
+                host=f"{urlsplit(url).hostname}/graphql")
         except GitHubError as exc:
-            pacer.release(time.monotonic() - sent)
+            pacer.release(0.0)
             run.warnings.append(f"github: {exc}")
             pacer.stop("", batch, batches, warn=False)
             return
-        pacer.release(time.monotonic() - sent)
+        pacer.release(_elapsed(response))
         if response.status_code == 401:
             run.warnings.append("github: the token was refused by GraphQL (401); "
                                 "falling back to anonymous REST")
@@ -487,20 +496,22 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
     if general and not data:
         run.warnings.append(f"github: GraphQL error: {general[0]}")
         return True
+    found_now: list[tuple[str, RepoFacts]] = []
     for index, key in enumerate(batch):
         alias = f"r{index}"
         node = data.get(alias)
         if isinstance(node, dict):
-            facts = facts_from_graphql(wanted[key], node, now, api_url)
-            run.facts[key] = facts
-            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
+            found_now.append((key, facts_from_graphql(wanted[key], node, now, api_url)))
         elif alias in errors and errors[alias].get("type") == "NOT_FOUND":
-            facts = facts_not_found(wanted[key], now, api_url)
-            run.facts[key] = facts
-            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
+            found_now.append((key, facts_not_found(wanted[key], now, api_url)))
         elif alias in errors:
             kind = errors[alias].get("type") or "error"
             run.warnings.append(f"github: {wanted[key]}: GraphQL {kind}")
         elif alias not in data:
             run.warnings.append(f"github: {wanted[key]}: missing from the GraphQL answer")
+    run.facts.update(found_now)
+    if fact_cache is not None and found_now:  # one transaction for the batch
+        fact_cache.cache_put_many(
+            NAMESPACE, [(key, json.dumps(_to_json(facts), sort_keys=True), None)
+                        for key, facts in found_now], now=now)
     return True
