@@ -51,6 +51,7 @@ def populate(world: World, root: Path, seed: int) -> dict[str, int]:
     """The seed list's links and publication facts; returns counts of what was seeded."""
     rng = random.Random(seed)
     counts: Counter[str] = Counter()
+    drawn: set[str] = set()  # a paper listed in two files is drawn once
     with world.batch():
         for path in sorted((root / "paper-list").rglob("*.md")):
             document = read_document(path, str(path.relative_to(root)))
@@ -72,7 +73,8 @@ def populate(world: World, root: Path, seed: int) -> dict[str, int]:
                 elif host not in ("github.com", "dl.acm.org"):
                     world.host(host).default(status=200)
             for entry in entries:
-                if entry.arxiv_id and entry.is_preprint:
+                if entry.arxiv_id and entry.is_preprint and entry.arxiv_id not in drawn:
+                    drawn.add(entry.arxiv_id)
                     counts[_publication(world, rng, entry.arxiv_id, entry.title)] += 1
         world.host("dl.acm.org", challenge="non-browser")
     return dict(counts)
