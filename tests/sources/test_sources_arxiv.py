@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlparse
 
 import arxiv
 import httpx
@@ -96,18 +95,41 @@ def _papers(ids: list[str], factory, *, store=None, max_age_s: float = 3600,
     return asyncio.run(run())
 
 
-class FakeClient(arxiv.Client):
-    """Answers id_list pages from memory; records the ids and when each page was asked."""
+class Answer:
+    def __init__(self, status: int, content: bytes = b"") -> None:
+        self.status_code = status
+        self.content = content
 
-    def __init__(self, known: set[str]) -> None:
-        super().__init__(page_size=100, delay_seconds=0, num_retries=0)
+
+class FakeSession:
+    """Answers id_list POSTs from memory; records the form and when each was asked."""
+
+    def __init__(self, known: set[str], status: int = 200) -> None:
         self.known = known
+        self.status = status
         self.pages: list[tuple[float, list[str]]] = []
+        self.forms: list[tuple[str, dict[str, str]]] = []
 
-    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
-        ids = parse_qs(urlparse(url).query)["id_list"][0].split(",")
+    def post(self, url: str, data: dict[str, str], headers: dict[str, str]) -> Answer:
+        ids = data["id_list"].split(",")
         self.pages.append((time.monotonic(), ids))
-        return _feed.parse(_feed_bytes([_entry(i) for i in ids if i in self.known]))
+        self.forms.append((url, data))
+        if self.status != 200:
+            return Answer(self.status)
+        return Answer(200, _feed_bytes([_entry(i) for i in ids if i in self.known]))
+
+
+class FakeClient(arxiv.Client):
+    """An arxiv client whose session is a ``FakeSession``."""
+
+    def __init__(self, known: set[str], status: int = 200) -> None:
+        super().__init__(page_size=100, delay_seconds=0, num_retries=0)
+        self.fake = FakeSession(known, status)
+        self._session = self.fake  # type: ignore[assignment]
+
+    @property
+    def pages(self) -> list[tuple[float, list[str]]]:
+        return self.fake.pages
 
 
 def test_fetch_chunks_spacing_unknown_and_cache(tmp_path, monkeypatch) -> None:
@@ -133,11 +155,21 @@ def test_fetch_chunks_spacing_unknown_and_cache(tmp_path, monkeypatch) -> None:
         assert again.facts["2311.03285"] == report.facts["2311.03285"]
 
 
-def test_service_down_is_a_warning() -> None:
-    class Down(arxiv.Client):
-        def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0):
-            raise arxiv.HTTPError(url, 3, 503)
+def test_ten_thousand_ids_take_five_posts() -> None:
+    ids = [f"2401.{n:05d}" for n in range(10_000)]
+    fake = FakeClient(set(ids[::2]))
+    report = _papers(ids, lambda: fake)
+    assert report.requests == 5 <= 10
+    assert [len(page) for _, page in fake.pages] == [2000] * 5
+    assert all(url == "https://export.arxiv.org/api/query" and form["max_results"] == "2000"
+               and form["start"] == "0" for url, form in fake.fake.forms)
+    assert len(report.facts) == 5000 and len(report.unknown) == 5000
+    assert report.facts["2401.00000"].arxiv_id == "2401.00000"
+    assert "2401.00001" in report.unknown and "2401.00000" not in report.unknown
 
-    report = _papers(["2311.03285"], lambda: Down(delay_seconds=0), max_age_s=1)
+
+def test_service_down_is_a_warning() -> None:
+    down = FakeClient(set(), status=503)
+    report = _papers(["2311.03285"], lambda: down, max_age_s=1)
     assert report.facts == {} and "HTTP 503" in report.warnings[0]
     assert report.requests == 3  # retried by the run's policy, not by the package

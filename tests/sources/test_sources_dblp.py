@@ -131,3 +131,88 @@ def test_lookup_malformed_and_down_are_warnings() -> None:
     assert unavailable.match is None and unavailable.down
     assert "HTTP 503" in unavailable.warnings[0]
     assert json.dumps(unavailable.warnings)  # plain strings
+
+
+# The shape https://dblp.org/rec/<key>.xml serves (dblp's FAQ "What do I find in dblp.xml?").
+RECORD_XML = b"""<?xml version="1.0" encoding="US-ASCII"?>
+<dblp>
+<inproceedings key="conf/sosp/SongMXC24" mdate="2024-11-20">
+<author pid="1/2">Yixin Song</author>
+<author pid="3/4">Zeyu Mi</author>
+<author pid="5/6">Haotong Xie</author>
+<author pid="7/8">Haibo Chen 0001</author>
+<title>PowerInfer: Fast Large Language Model Serving with a Consumer-grade GPU.</title>
+<pages>590-606</pages>
+<year>2024</year>
+<booktitle>SOSP</booktitle>
+<ee>https://doi.org/10.1145/3694715.3695964</ee>
+<crossref>conf/sosp/2024</crossref>
+<url>db/conf/sosp/sosp2024.html#SongMXC24</url>
+</inproceedings>
+</dblp>
+"""
+
+CORR_XML = b"""<?xml version="1.0" encoding="US-ASCII"?>
+<dblp>
+<article key="journals/corr/abs-2312-11514" mdate="2024-01-04" publtype="informal">
+<author>Keivan Alizadeh</author>
+<title>LLM in a flash: Efficient Large Language Model Inference with Limited Memory.</title>
+<year>2023</year>
+<volume>abs/2312.11514</volume>
+<journal>CoRR</journal>
+<ee type="oa">https://doi.org/10.48550/arXiv.2312.11514</ee>
+</article>
+</dblp>
+"""
+
+
+def test_parse_record_xml() -> None:
+    hit = dblp.parse_record(RECORD_XML, "conf/sosp/SongMXC24")
+    assert hit.title.startswith("PowerInfer:") and hit.title.endswith(".")
+    assert hit.authors[-1] == "Haibo Chen 0001" and hit.venue == "SOSP" and hit.year == 2024
+    assert hit.type == "Conference and Workshop Papers" and not hit.informal
+    assert hit.doi == "10.1145/3694715.3695964"
+    assert hit.page == "https://doi.org/10.1145/3694715.3695964"
+    assert hit.url == "https://dblp.org/rec/conf/sosp/SongMXC24"
+    corr = dblp.parse_record(CORR_XML, "journals/corr/abs-2312-11514")
+    assert corr.informal and corr.venue == "CoRR"
+    assert dblp.corr_key("2312.11514") == corr.key
+    with pytest.raises(dblp.MalformedAnswer):
+        dblp.parse_record(b"<html>nope", "k")
+    with pytest.raises(dblp.MalformedAnswer):
+        dblp.parse_record(b"<dblp></dblp>", "k")
+
+
+def test_record_by_key_settles_a_paper_without_searching() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path == "/rec/conf/sosp/SongMXC24.xml":
+            return httpx.Response(200, content=RECORD_XML)
+        if request.url.path.startswith("/rec/"):
+            return httpx.Response(404, text="not found")
+        return httpx.Response(200, json={"result": {"hits": {"@total": "0"}}})
+
+    title = "PowerInfer: Fast Large Language Model Serving with a Consumer-grade GPU"
+    papers = {
+        "2312.12456": dblp.PaperQuery(title, ("Yixin Song", "Zeyu Mi", "Haibo Chen")),
+        "2312.11514": dblp.PaperQuery("LLM in a flash", ("Keivan Alizadeh",)),
+        "2401.00001": dblp.PaperQuery("Gone Record", ("Ada Lovelace",)),
+    }
+    records = {"2312.12456": "conf/sosp/SongMXC24",
+               "2312.11514": "journals/corr/abs-2312-11514",
+               "2401.00001": "conf/x/Gone24"}
+
+    async def run() -> dblp.SourceResult[dblp.DblpMatch]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await dblp.DblpMatches(context(client), papers, records=records).fetch(papers)
+
+    found = asyncio.run(run())
+    assert found.facts["2312.12456"].hit.key == "conf/sosp/SongMXC24"
+    assert found.facts["2312.12456"].strength == "strong"
+    assert set(found.unknown) == {"2312.11514", "2401.00001"}
+    # the CoRR key costs nothing; the record that is gone (404) falls back to a search
+    assert seen[:2] == ["/rec/conf/sosp/SongMXC24.xml", "/rec/conf/x/Gone24.xml"]
+    assert set(seen[2:]) == {"/search/publ/api"}
+    assert found.requests == len(seen)

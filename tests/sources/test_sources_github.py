@@ -201,3 +201,34 @@ def test_invalid_names_are_warnings() -> None:
 
     report = asyncio.run(run())
     assert report.requests == 0 and "not a repository name" in report.warnings[0]
+
+
+def test_graphql_waits_for_a_near_reset_then_goes_on(monkeypatch) -> None:
+    from listwatch.net import clock
+
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    monkeypatch.setattr(clock, "sleep", record)
+    seen: list[httpx.Request] = []
+    soon = (datetime.now(UTC) + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        variables = json.loads(request.content)["variables"]
+        data: dict[str, object] = {f"r{i}": _node(variables[f"o{i}"] + "/" + variables[f"n{i}"])
+                                   for i in range(len(variables) // 2)}
+        remaining = 1 if len(seen) == 1 else 4000  # the reset restored the budget
+        data["rateLimit"] = {"cost": 1, "remaining": remaining, "resetAt": soon}
+        return httpx.Response(200, json={"data": data})
+
+    async def run() -> github.RepoReport:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await github.GitHubRepos(context(client, max_age_s=1), token=TOKEN).fetch(
+                [f"o/x{i}" for i in range(250)])
+
+    report = asyncio.run(run())
+    assert len(seen) == 3 and len(report.facts) == 250 and not report.warnings
+    assert len(waits) == 1 and 15 <= waits[0] <= 22  # until resetAt, not a guess

@@ -304,3 +304,139 @@ def test_s2_anonymous_429_is_backed_off(world_inprocess: World) -> None:
     s2_calls = world.requests("api.semanticscholar.org")
     assert [c.status for c in s2_calls] == [429, 200]
     assert report.publications["2311.03285"] is not None and not report.warnings
+
+
+def test_fake_arxiv_refuses_what_the_api_refuses(world_inprocess: World) -> None:
+    import httpx as _httpx
+
+    world_inprocess.arxiv.paper("2401.00001", title="T", authors=["A"])
+    ids = ",".join(f"2401.{n:05d}" for n in range(1, 2001))
+    url = "https://export.arxiv.org/api/query"
+    with _httpx.Client() as client:
+        too_many = client.get(url, params={"id_list": "2401.00001", "max_results": "2001"})
+        assert too_many.status_code == 400
+        assert "api/errors#max_results_must_be_at_most_2000" in too_many.text
+        assert client.get(url, params={"id_list": ids, "max_results": "2000"}).status_code == 414
+        posted = client.post(url, data={"id_list": ids, "max_results": "2000"})
+        assert posted.status_code == 200 and posted.text.count("<entry>") == 1
+
+
+def test_dblp_record_read_by_the_key_semantic_scholar_names(world_inprocess: World,
+                                                            tmp_path: Path) -> None:
+    world = world_inprocess
+    papers = _publication_world(world)
+    powerinfer = ["Yixin Song", "Zeyu Mi", "Haotong Xie", "Haibo Chen"]
+    title = "PowerInfer: Fast Large Language Model Serving with a Consumer-grade GPU"
+    with world.batch():
+        world.dblp.record("conf/sosp/SongMXC24", title=title, authors=powerinfer,
+                          venue="SOSP", year=2024, doi="10.1145/3694715.3695964")
+        world.s2.paper(title=title, arxiv="2312.12456", venue="SOSP", year=2024,
+                       authors=powerinfer, dblp="conf/sosp/SongMXC24")
+        world.dblp.corr("2402.00009", title="Still A Preprint", authors=["Ada Lovelace"],
+                        year=2024)
+        world.s2.paper(title="Still A Preprint", arxiv="2402.00009", venue="arXiv.org",
+                       year=2024, authors=["Ada Lovelace"], dblp="journals/corr/abs-2402-00009")
+    papers["2312.12456"] = PaperFacts("2312.12456", 2, title, tuple(powerinfer), None, None,
+                                      url="https://arxiv.org/abs/2312.12456")
+    papers["2402.00009"] = PaperFacts("2402.00009", 1, "Still A Preprint", ("Ada Lovelace",),
+                                      None, None, url="https://arxiv.org/abs/2402.00009")
+    with Store.open(tmp_path / "s.db") as store:
+        report = _find(papers, store=store)
+        powered = report.publications["2312.12456"]
+        assert powered is not None and (powered.venue, powered.year) == ("SOSP", 2024)
+        assert powered.url == "https://doi.org/10.1145/3694715.3695964"
+        assert "https://dblp.org/rec/conf/sosp/SongMXC24" in powered.evidence
+        assert report.publications["2402.00009"] is None
+        calls = world.requests("dblp.org")
+        assert [c.path for c in calls if c.path.startswith("/rec/")] == [
+            "/rec/conf/sosp/SongMXC24.xml"]
+        searched = {c.query for c in calls if c.path == "/search/publ/api"}
+        assert not any("PowerInfer" in q or "Still" in q for q in searched)
+        assert searched  # the papers Semantic Scholar does not place are still searched
+        asked = len(world.requests())
+        again = _find(papers, store=store)  # negative answers are cached too
+        assert len(world.requests()) == asked and again.publications == report.publications
+
+
+def test_fake_dblp_serves_records_by_key(world_inprocess: World) -> None:
+    import httpx as _httpx
+
+    from listwatch.sources import dblp
+
+    world_inprocess.dblp.record("conf/x/Re24", title="Thé Paper", authors=["Chris Ré"],
+                                venue="SOSP", year=2024, doi="10.1/x")
+    world_inprocess.dblp.corr("2401.00001", title="P", authors=["A B"], year=2024)
+    with _httpx.Client() as client:
+        found = client.get("https://dblp.org/rec/conf/x/Re24.xml")
+        assert found.status_code == 200 and found.content.isascii()
+        hit = dblp.parse_record(found.content, "conf/x/Re24")
+        assert (hit.title, hit.authors, hit.venue, hit.year) == (
+            "Thé Paper.", ("Chris Ré",), "SOSP", 2024)
+        assert hit.doi == "10.1/x" and not hit.informal
+        corr = dblp.parse_record(
+            client.get("https://dblp.org/rec/journals/corr/abs-2401-00001.xml").content, "k")
+        assert corr.informal and corr.venue == "CoRR"
+        assert client.get("https://dblp.org/rec/conf/x/Nope.xml").status_code == 404
+
+
+def test_graphql_queries_go_two_to_four_at_a_time(world_inprocess: World) -> None:
+    world = world_inprocess
+    names = [f"lab/c{i}" for i in range(1000)]
+    with world.batch():
+        for name in names:
+            world.github.repo(name, stars=7)
+    report = _repos(world, names=names, token=world.github_token)
+    calls = world.requests("api.github.com", path="/graphql")
+    assert len(calls) == 10 and all(c.status == 200 for c in calls)
+    assert 2 <= world.peak_concurrency("api.github.com") <= 4
+    assert len(report.facts) == 1000 and not report.warnings
+    assert report.facts["lab/c999"].stars == 7
+
+
+def test_fake_graphql_reports_cost_and_enforces_secondary_limits(
+        world_inprocess: World) -> None:
+    import time as _time
+    from types import SimpleNamespace
+
+    import httpx as _httpx
+    from graphql import parse
+
+    from world import github_graphql
+    from world.wire import Req
+
+    world = world_inprocess
+    world.github.repo("lab/one", stars=1)
+    auth = {"Authorization": f"bearer {world.github_token}"}
+    query = ("query { r0: repository(owner: \"lab\", name: \"one\") { "
+             "stargazerCount repositoryTopics(first: 50) { totalCount } } "
+             "rateLimit { cost remaining resetAt nodeCount } }")
+    with _httpx.Client() as client:
+        answer = client.post("https://api.github.com/graphql", json={"query": query},
+                             headers=auth).json()
+    limit = answer["data"]["rateLimit"]
+    assert limit["cost"] == 1 and limit["nodeCount"] == 50 and limit["remaining"] == 4999
+    # GitHub's formula: 100 repositories × a 100-item connection = 100 requests → 1 point;
+    # 300 × 100 → 3 points.
+    many = "query { " + " ".join(
+        f"r{i}: repository(owner: \"o\", name: \"n{i}\") {{ "
+        "repositoryTopics(first: 100) { totalCount } }" for i in range(300)) + " }"
+    assert github_graphql.query_cost(parse(many), None)[:2] == (3, 30000)
+
+    # The secondary limits, on the fake's own log.
+    now = _time.monotonic()
+    req = Req("https", "api.github.com", "POST", "/graphql", "", {})
+
+    def rec(start: float, end: float | None, path: str = "/graphql") -> dict[str, object]:
+        return {"host": "api.github.com", "method": "POST", "path": path, "start": start,
+                "end": end, "status": 200 if end else None}
+
+    def limited(log: list[dict[str, object]]) -> str | None:
+        return github_graphql.secondary_limited(SimpleNamespace(log=log), req)  # type: ignore[arg-type]
+
+    assert limited([rec(now, None)]) is None
+    assert limited([rec(now, None, "/repos/o/n") for _ in range(100)]
+                   + [rec(now, None)]) == "concurrent requests"
+    assert limited([rec(now - 1, now - 0.5) for _ in range(2000)]
+                   + [rec(now, None)]) == "points per minute"
+    assert limited([rec(now - 50, now - 20), rec(now - 40, now - 5), rec(now, None)]) == "CPU time"
+    assert limited([rec(now - 200, now - 100) for _ in range(3000)] + [rec(now, None)]) is None

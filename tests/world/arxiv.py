@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
 OLD_ID = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?$")
 ATOM = "http://www.w3.org/2005/Atom"
+# The API returns at most 2,000 results per request ("slices of at most 2000"); a longer
+# request line than a common front-end accepts (8 KiB) is refused with 414 before the
+# API sees it, so long id lists must go in a POST body.
+MAX_RESULTS = 2000
+MAX_REQUEST_LINE = 8190
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
 FEED_UPDATED = "2024-06-01T00:00:00-04:00"
@@ -175,6 +180,11 @@ def handle_api(engine: Engine, req: Req) -> Reply:
     """``GET|POST /api/query``."""
     if req.path.rstrip("/") != "/api/query":
         return html_reply("Not Found", "", 404)
+    line = len(req.method) + len(req.path) + len(req.query_string) + len(" ? HTTP/1.1")
+    if line > MAX_REQUEST_LINE:
+        return html_reply("Request-URI Too Long",
+                          "The requested URL's length exceeds the capacity limit for this "
+                          "server.", 414)
     args = {k: v[-1] for k, v in req.query.items()}
     if req.method == "POST" and req.body:
         from urllib.parse import parse_qs
@@ -196,6 +206,11 @@ def handle_api(engine: Engine, req: Req) -> Reply:
     if max_results < 0:
         return _error_feed(
             shown, "max_results_must_be_non-negative", "max_results must be non-negative"
+        )
+    if max_results > MAX_RESULTS:
+        return _error_feed(
+            shown, f"max_results_must_be_at_most_{MAX_RESULTS}",
+            f"max_results must be at most {MAX_RESULTS}",
         )
     papers = engine.scenario["arxiv"]["papers"]
     found: list[tuple[dict[str, Any], int]] = []

@@ -84,11 +84,53 @@ def handle(engine: Engine, req: Req) -> Reply:
         key = re.sub(r"\.(html|bib|xml)$", "", path[len("/rec/") :])
         for rec in engine.scenario["dblp"]["records"]:
             if rec["key"] == key:
+                if path.endswith(".xml"):
+                    return _record_xml(rec)
                 return html_reply(f"dblp: {rec['title']}", ", ".join(rec["authors"]))
         return html_reply("dblp: Error 404", "", 404)
     if path in ("", "/search"):
         return html_reply("dblp: computer science bibliography", "")
     return html_reply("dblp: Error 404", "", 404)
+
+
+# The record element DBLP uses for each publication type of the search API.
+_ELEMENTS = {
+    "Conference and Workshop Papers": "inproceedings",
+    "Journal Articles": "article",
+    "Informal and Other Publications": "article",
+    "Parts in Books or Collections": "incollection",
+    "Editorship": "proceedings",
+    "Books and Theses": "book",
+}
+
+
+def _record_xml(rec: dict[str, Any]) -> Reply:
+    """``/rec/<key>.xml``: ``<dblp>`` around one record element, as dblp serves it.
+
+    Conference papers name their venue in ``booktitle``, articles in ``journal``;
+    CoRR and other informal records are articles with ``publtype="informal"``; the
+    DOI appears only as an ``ee`` link.
+    """
+    tag = _ELEMENTS.get(rec["type"], "article")
+    informal = ' publtype="informal"' if rec["type"] == "Informal and Other Publications" else ""
+    venue = rec["venue"] if isinstance(rec["venue"], str) else rec["venue"][0]
+    where = "booktitle" if tag in ("inproceedings", "incollection") else "journal"
+    lines = [f'<{tag} key="{escape(rec["key"])}" mdate="2024-11-20"{informal}>']
+    lines += [f'<author pid="{_pid(a)}">{escape(a)}</author>' for a in rec["authors"]]
+    lines.append(f"<title>{escape(rec['title'])}</title>")
+    for name in ("pages", "volume", "number"):
+        if rec.get(name):
+            lines.append(f"<{name}>{escape(str(rec[name]))}</{name}>")
+    lines.append(f"<year>{rec['year']}</year>")
+    lines.append(f"<{where}>{escape(venue)}</{where}>")
+    ee = rec.get("ee") or []
+    for link in [ee] if isinstance(ee, str) else ee:
+        lines.append(f"<ee>{escape(link)}</ee>")
+    lines.append(f"</{tag}>")
+    body = '<?xml version="1.0" encoding="US-ASCII"?>\n<dblp>\n' + "\n".join(lines) + "\n</dblp>\n"
+    # Declared US-ASCII: every other character is a numeric character reference.
+    return Reply(200, {"content-type": "application/xml; charset=utf-8"},
+                 body.encode("ascii", "xmlcharrefreplace"))
 
 
 def _search(engine: Engine, req: Req) -> Reply:

@@ -10,6 +10,7 @@ needs it fails loudly instead of silently reading null.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -29,6 +30,19 @@ SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "github" / "schem
 AUTH_DOC = (
     "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
 )
+
+# GitHub's documented secondary limits ("About secondary rate limits"): at most 100
+# requests in flight (REST and GraphQL together); at most 2,000 points a minute on the
+# GraphQL endpoint (1 point a query, 5 a mutation); at most 60 s of GraphQL CPU time per
+# 60 s of real time, which GitHub says to estimate from the response times. A hit answers
+# 403 with Retry-After, like the REST secondary limit.
+CONCURRENT_MAX = 100
+POINTS_PER_MINUTE = 2000
+CPU_SECONDS_PER_MINUTE = 60.0
+WINDOW = 60.0
+# Response time grows with what a query asks for: 1.5 ms per top-level object field (a
+# 100-repository query takes about 0.15 s), so queries sent together overlap as on GitHub.
+LATENCY_PER_NODE = 0.0015
 
 _schema: GraphQLSchema | None = None
 _schema_lock = threading.Lock()
@@ -302,22 +316,102 @@ def repo_node(engine: Engine, r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _rate_limit_node(engine: Engine) -> Any:
+def _rate_limit_node(engine: Engine, cost: int, nodes: int) -> Any:
     def resolve(dryRun: bool = False, **_: Any) -> dict[str, Any]:
         q = ghc.quota(engine, "graphql", "token")
         return {
-            "cost": 1,
+            "cost": cost,
             "limit": q.limit,
             "remaining": q.remaining,
             "used": q.used,
-            "nodeCount": 1,
+            "nodeCount": nodes,
             "resetAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(q.reset)),
         }
 
     return resolve
 
 
-def _root(engine: Engine) -> dict[str, Any]:
+def query_cost(document: Any, variables: dict[str, Any] | None) -> tuple[int, int, int]:
+    """``(cost, nodeCount, node fields)`` of an operation, by GitHub's documented formula.
+
+    Every connection (a field with ``first``/``last``) costs one request per parent node it
+    may be asked for; cost is the sum divided by 100 and rounded, at least 1. ``nodeCount``
+    is the most nodes the connections may return; node fields counts the top-level object
+    fields outside ``rateLimit``, such as repository aliases (what the response time grows
+    with).
+    """
+    from graphql.language import (
+        FieldNode,
+        FragmentDefinitionNode,
+        FragmentSpreadNode,
+        InlineFragmentNode,
+        OperationDefinitionNode,
+        VariableNode,
+    )
+
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    variables = variables or {}
+    totals = {"requests": 0, "nodes": 0, "fields": 0}
+
+    def limit(field: Any) -> int | None:
+        for arg in field.arguments or ():
+            if arg.name.value in ("first", "last"):
+                value = arg.value
+                raw = variables.get(value.name.value) if isinstance(value, VariableNode) \
+                    else getattr(value, "value", None)
+                try:
+                    return int(raw) if raw is not None else None
+                except (TypeError, ValueError):
+                    return None
+        return None
+
+    def walk(selection_set: Any, multiplier: int, seen: frozenset[str], depth: int = 0) -> None:
+        for sel in selection_set.selections if selection_set else ():
+            if isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name in fragments and name not in seen:
+                    walk(fragments[name].selection_set, multiplier, seen | {name}, depth)
+            elif isinstance(sel, InlineFragmentNode):
+                walk(sel.selection_set, multiplier, seen, depth)
+            elif isinstance(sel, FieldNode) and sel.name.value != "rateLimit":
+                if sel.selection_set is None:
+                    continue
+                if depth == 0:
+                    totals["fields"] += 1
+                n = limit(sel)
+                if n is not None:
+                    totals["requests"] += multiplier
+                    totals["nodes"] += multiplier * n
+                    walk(sel.selection_set, multiplier * n, seen, depth + 1)
+                else:
+                    walk(sel.selection_set, multiplier, seen, depth + 1)
+
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            walk(definition.selection_set, 1, frozenset())
+            return max(1, round(totals["requests"] / 100)), totals["nodes"], totals["fields"]
+    return 1, 0, 0
+
+
+def secondary_limited(engine: Engine, req: Req, points: int = 1) -> str | None:
+    """Which documented secondary limit this request would break, if any."""
+    now = time.monotonic()
+    api = [r for r in engine.log if r["host"] == "api.github.com" and r["method"] != "CONNECT"]
+    in_flight = sum(1 for r in api if r["end"] is None) - 1  # this request is logged already
+    if in_flight >= CONCURRENT_MAX:
+        return "concurrent requests"
+    recent = [r for r in api if r["path"].rstrip("/") == "/graphql" and r["end"] is not None
+              and r["status"] == 200 and (r["end"] > now - WINDOW)]
+    if len(recent) + points > POINTS_PER_MINUTE:  # 1 point a query (none is a mutation)
+        return "points per minute"
+    busy = sum(r["end"] - max(r["start"], now - WINDOW) for r in recent)
+    if busy > CPU_SECONDS_PER_MINUTE:
+        return "CPU time"
+    return None
+
+
+def _root(engine: Engine, cost: int = 1, nodes: int = 0) -> dict[str, Any]:
     def repository(owner: str, name: str, followRenames: bool = True, **_: Any) -> Any:
         injected = engine.scenario["github"].get("graphql_errors", {}).get(
             f"{owner}/{name}".lower()
@@ -342,7 +436,7 @@ def _root(engine: Engine) -> dict[str, Any]:
             "url": f"{ghc.WEB}/{viewer}",
             "databaseId": 1,
         },
-        "rateLimit": _rate_limit_node(engine),
+        "rateLimit": _rate_limit_node(engine, cost, nodes),
     }
 
 
@@ -365,9 +459,19 @@ def _type_resolver(value: Any, info: Any, abstract_type: Any) -> str | None:
 # -- the endpoint ----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
+def _checked(query: str) -> tuple[Any, list[Any]]:
+    """The parsed query and the schema's validation errors (the same text is checked once:
+    batches of one size differ only in their variables). Raises ``GraphQLError``."""
+    from graphql import parse, validate
+
+    document = parse(query)
+    return document, validate(schema(), document)
+
+
 def handle(engine: Engine, req: Req) -> Reply:
     """Answer ``POST /graphql``."""
-    from graphql import GraphQLError, execute, parse, validate
+    from graphql import GraphQLError, execute
 
     auth = ghc.authenticate(engine, req.header("authorization"))
     if auth == "anonymous":
@@ -425,13 +529,12 @@ def handle(engine: Engine, req: Req) -> Reply:
             q.headers(),
         )
     try:
-        document = parse(query)
+        document, errors = _checked(query)
     except GraphQLError as err:
         reply = json_reply({"errors": [syntax_error(err)]}, 200, q.headers())
         reply.violation = f"GraphQL syntax error: {err.message}"
         return reply
     gh_schema = schema()
-    errors = validate(gh_schema, document)
     if errors:
         reply = json_reply({"errors": [validation_error(e) for e in errors]}, 200, q.headers())
         reply.violation = "GraphQL query rejected by GitHub's schema: " + "; ".join(
@@ -439,11 +542,24 @@ def handle(engine: Engine, req: Req) -> Reply:
         )
         return reply
 
-    ghc.spend(engine, "graphql", auth, 1)
+    variables = payload.get("variables") if isinstance(payload.get("variables"), dict) else None
+    cost, nodes, fields = query_cost(document, variables)
+    limited = secondary_limited(engine, req)
+    if limited:
+        from .github_rest import secondary_limit_reply
+
+        reply = secondary_limit_reply(engine, {"status": 403, "retry_after": 60})
+        reply.headers["x-world-secondary-limit"] = limited
+        return reply
+    if q.remaining < cost:
+        msg = "API rate limit exceeded for user ID 1."
+        return json_reply({"errors": [{"type": "RATE_LIMITED", "code": "graphql_rate_limit",
+                                       "message": msg}]}, 200, q.headers())
+    ghc.spend(engine, "graphql", auth, cost)
     result = execute(
         gh_schema,
         document,
-        root_value=_root(engine),
+        root_value=_root(engine, cost, nodes),
         variable_values=payload.get("variables") or None,
         operation_name=payload.get("operationName") or None,
         field_resolver=_field_resolver,
@@ -470,6 +586,7 @@ def handle(engine: Engine, req: Req) -> Reply:
         out["errors"] = formatted
     reply = json_reply(out, 200, ghc.quota(engine, "graphql", auth).headers())
     reply.violation = violation
+    reply.delay = LATENCY_PER_NODE * fields
     return reply
 
 

@@ -86,8 +86,13 @@ async def send(
     headers: Mapping[str, str] | None = None,
     ok_statuses: frozenset[int] = frozenset({200}),
     follow_redirects: bool = False,
+    host: str | None = None,
 ) -> httpx.Response:
-    """One request with retries; returns a response whose status is in ``ok_statuses``."""
+    """One request with retries; returns a response whose status is in ``ok_statuses``.
+
+    ``host`` names the limiter bucket when it is not the URL's host (an endpoint with
+    limits of its own, such as GitHub's GraphQL API).
+    """
     label = label or service.label
 
     async def once() -> httpx.Response:
@@ -107,8 +112,8 @@ async def send(
                          response.headers)
         return response
 
-    response = await call(network, service, once, host=urlsplit(url).hostname or service.host,
-                          label=label)
+    response = await call(network, service, once,
+                          host=host or urlsplit(url).hostname or service.host, label=label)
     if response.status_code not in ok_statuses:
         raise service.fail(f"{label}: unexpected HTTP {response.status_code}",
                            status=response.status_code)

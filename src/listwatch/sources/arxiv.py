@@ -1,10 +1,14 @@
 """arXiv facts through the ``arxiv`` package, within arXiv's API terms.
 
-All ids go out in as few ``id_list`` requests as possible (``CHUNK`` ids each).
-The package is synchronous (``requests``); each request runs in a worker thread,
-with the proxy and CA settings of ``listwatch.net``. The package neither spaces
-nor retries: the run's shared limiter keeps export.arxiv.org at one request
-every 3 s (``net.POLITENESS``) and the run's retry policy retries.
+All ids go out in as few ``id_list`` requests as possible: ``CHUNK`` ids each,
+the most results one API request returns (2,000), so 10,000 papers cost 5
+requests. Such a list does not fit in a URL, so the form fields go in a POST
+body (the API takes GET or POST on ``/api/query``); the package's own parser
+reads the Atom answer. The package is synchronous (``requests``); each request
+runs in a worker thread, with the proxy and CA settings of ``listwatch.net``.
+Nothing spaces or retries in the package: the run's shared limiter keeps
+export.arxiv.org at one request every 3 s (``net.POLITENESS``) and the run's
+retry policy retries.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import arxiv
+from arxiv import _feed
 from requests import Session
 
 from listwatch import net
@@ -29,7 +34,8 @@ from listwatch.sources import cache
 from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "arxiv.paper"
-CHUNK = 100
+CHUNK = 2000  # the API's most results per request
+QUERY_URL = "https://export.arxiv.org/api/query"
 
 _WITHDRAWN = re.compile(r"\b(withdrawn|withdraw this paper|has been withdrawn)\b", re.I)
 
@@ -78,27 +84,25 @@ def _from_json(data: dict[str, Any]) -> PaperFacts:
 
 
 def default_client() -> arxiv.Client:
-    """An arxiv client: large pages, no spacing or retries of its own, our CA bundle."""
+    """An arxiv client: no spacing or retries of its own, our CA bundle."""
     client = arxiv.Client(page_size=CHUNK, delay_seconds=0, num_retries=0)
     client._session.verify = net.requests_verify()
     return client
 
 
 def _fetch_chunk(client: arxiv.Client, ids: list[str]) -> list[Any]:
-    """One ``id_list`` request for ``ids`` (one page; no follow-up page requests).
+    """One ``id_list`` request for ``ids``, as a form POST, parsed by the package.
 
-    ``Client.results`` asks for a further page whenever fewer entries come back
-    than the feed's total (as happens with unknown ids), and retries that empty
-    page; asking for exactly one page avoids those wasted requests.
+    One page only: unknown ids are simply absent from the feed, and asking for a
+    further page (as ``Client.results`` does when fewer entries come back than
+    expected) would only waste requests.
     """
-    search = arxiv.Search(id_list=ids, max_results=len(ids))
-    parse_one_page = getattr(client, "_parse_feed", None)
-    format_url = getattr(client, "_format_url", None)
-    if parse_one_page is not None and format_url is not None:
-        feed = parse_one_page(format_url(search, 0, len(ids)), first_page=True)
-        if hasattr(feed, "results"):
-            return list(feed.results)
-    return list(client.results(search))
+    form = {"id_list": ",".join(ids), "start": "0", "max_results": str(len(ids))}
+    response = client._session.post(QUERY_URL, data=form,
+                                     headers={"user-agent": arxiv._USER_AGENT})
+    if response.status_code != 200:
+        raise arxiv.HTTPError(QUERY_URL, 0, response.status_code)
+    return list(_feed.parse(response.content).results)
 
 
 class ArxivPapers(Source[PaperFacts]):

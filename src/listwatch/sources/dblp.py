@@ -11,12 +11,21 @@ the published title may differ from the preprint's ("S-LoRA" vs "SLoRA", a new
 subtitle, a renamed system), so up to three queries are tried: the title words,
 the part before the colon with the first author, the part after the colon.
 Requests are spaced by the shared limiter (dblp.org: one at a time, 1 s apart).
+
+When Semantic Scholar names a paper's DBLP record (``externalIds.DBLP``), that
+record is read by key instead (``https://dblp.org/rec/<key>.xml``: one element
+such as ``<inproceedings key=… >`` or ``<article key=… publtype="informal">``
+holding ``author``, ``title``, ``booktitle``/``journal``, ``year``, ``ee``): one
+request instead of up to three searches. A CoRR key of the paper itself means
+DBLP files it as a preprint, which needs no request at all. Searches, records
+and their negative answers are cached for ``[sources] cache_max_age``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -30,7 +39,9 @@ from listwatch.sources.interface import Source, SourceContext, SourceResult
 from listwatch.venues import is_preprint
 
 API_URL = "https://dblp.org/search/publ/api"
+REC_URL = "https://dblp.org/rec"
 NAMESPACE = "dblp.search"
+RECORD_NAMESPACE = "dblp.rec"
 INFORMAL_TYPE = "Informal and Other Publications"
 HITS = 30
 
@@ -144,6 +155,63 @@ def parse_hits(data: Any) -> tuple[DblpHit, ...]:
             url=_text(info.get("url")) or None,
         ))
     return tuple(found)
+
+
+# DBLP's record elements and the publication types its search API reports for them.
+_RECORD_TYPES = {
+    "inproceedings": "Conference and Workshop Papers",
+    "article": "Journal Articles",
+    "incollection": "Parts in Books or Collections",
+    "proceedings": "Editorship",
+    "book": "Books and Theses",
+    "phdthesis": "Books and Theses",
+    "mastersthesis": "Books and Theses",
+}
+
+
+def parse_record(text: str | bytes, key: str) -> DblpHit:
+    """The record of ``https://dblp.org/rec/<key>.xml``; ``MalformedAnswer`` if unreadable."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        raise MalformedAnswer("not XML") from None
+    element = root if root.get("key") else next(iter(root), None)
+    if element is None or not isinstance(element.findtext("title"), str):
+        raise MalformedAnswer("no record with a title")
+    informal = element.get("publtype") == "informal"
+    kind = INFORMAL_TYPE if informal else _RECORD_TYPES.get(element.tag, INFORMAL_TYPE)
+
+    def whole(name: str) -> str:
+        found = element.find(name)
+        return " ".join("".join(found.itertext()).split()) if found is not None else ""
+
+    ee = tuple(t for t in ("".join(e.itertext()).strip() for e in element.findall("ee")) if t)
+    doi = next((link.split("doi.org/", 1)[1] for link in ee if "doi.org/" in link), None)
+    year = whole("year")
+    record_key = element.get("key") or key
+    return DblpHit(
+        title=whole("title"),
+        authors=tuple(a for a in ("".join(x.itertext()).strip()
+                                  for x in element.findall("author")) if a),
+        venue=whole("booktitle") or whole("journal"),
+        year=int(year) if year.isdigit() else None,
+        type=kind,
+        key=record_key,
+        doi=doi,
+        ee=ee,
+        url=f"https://dblp.org/rec/{record_key}",
+    )
+
+
+def rec_url_for(api_url: str) -> str:
+    """Where the records live beside the search API ``api_url`` (``…/rec``)."""
+    base = api_url.rstrip("/").removesuffix("/search/publ/api")
+    return f"{base}/rec"
+
+
+def corr_key(arxiv_id: str) -> str:
+    """The key DBLP files an arXiv preprint under: ``journals/corr/abs-2312-11514``."""
+    return "journals/corr/abs-" + arxiv_id.replace(".", "-").replace("/", "-")
 
 
 def _fold(text: str) -> str:
@@ -267,6 +335,28 @@ async def search(query: str, *, context: SourceContext,
     return hits
 
 
+async def record(key: str, *, context: SourceContext,
+                 rec_url: str = REC_URL) -> DblpHit | None:
+    """The record filed under ``key`` (None: DBLP has none), from the cache when fresh.
+
+    Raises DblpError / MalformedAnswer.
+    """
+    entry = cache.get_many(context.cache, RECORD_NAMESPACE, [key]).get(key)
+    if cache.is_fresh(entry, context.now, context.max_age_s):
+        cached = cache.decode(entry)
+        if isinstance(cached, dict):
+            text = cached.get("xml")
+            return parse_record(text, key) if isinstance(text, str) else None
+    response = await net.send(context.network, DBLP, "GET", f"{rec_url}/{key}.xml",
+                               ok_statuses=frozenset({200, 404}))
+    if response.status_code == 404:
+        cache.put(context.cache, RECORD_NAMESPACE, key, {"xml": None}, now=context.now)
+        return None
+    hit = parse_record(response.content, key)
+    cache.put(context.cache, RECORD_NAMESPACE, key, {"xml": response.text}, now=context.now)
+    return hit
+
+
 async def lookup(title: str, authors: Sequence[str], *, context: SourceContext,
                  api_url: str = API_URL) -> DblpLookup:
     """Search DBLP for the formal publication of a paper; stops at the first good match."""
@@ -297,17 +387,40 @@ async def lookup(title: str, authors: Sequence[str], *, context: SourceContext,
 class DblpMatches(Source[DblpMatch]):
     """Formal DBLP records for papers, by the keys of ``papers`` (arXiv ids).
 
-    Papers are searched one after the other; once DBLP fails, it is not asked again
-    in the run. ``unknown`` holds the keys without a match.
+    A paper whose DBLP key is known (``records``, from Semantic Scholar) is read by
+    key; the others, and those whose record is gone or is not the paper, are
+    searched. Papers are asked one after the other; once DBLP fails, it is not asked
+    again in the run. ``unknown`` holds the keys without a match.
     """
 
     service = DBLP
 
     def __init__(self, context: SourceContext, papers: Mapping[str, PaperQuery], *,
-                 api_url: str = API_URL) -> None:
+                 api_url: str = API_URL, records: Mapping[str, str] | None = None,
+                 rec_url: str = REC_URL) -> None:
         super().__init__(context)
         self.papers = papers
         self.api_url = api_url
+        self.records = records or {}
+        self.rec_url = rec_url
+
+    async def _by_key(self, arxiv_id: str, paper: PaperQuery) -> DblpLookup | None:
+        """The outcome of reading the paper's named record; None when it settles nothing."""
+        key = self.records.get(arxiv_id)
+        if not key:
+            return None
+        if key == corr_key(arxiv_id):
+            return DblpLookup(match=None, warnings=(), requests=0)  # a preprint on DBLP
+        try:
+            hit = await record(key, context=self.context, rec_url=self.rec_url)
+        except MalformedAnswer as exc:
+            return DblpLookup(None, (f"dblp.org: malformed record {key!r}: {exc}",), 0)
+        except DblpError as exc:
+            return DblpLookup(None, (str(exc),), 0, down=True)
+        if hit is None or hit.informal:
+            return None
+        match = best_match(paper.title, paper.authors, [hit], f"key:{key}")
+        return DblpLookup(match=match, warnings=(), requests=0) if match else None
 
     async def _fetch(self, keys: Iterable[str]) -> SourceResult[DblpMatch]:
         matches: dict[str, DblpMatch] = {}
@@ -317,8 +430,10 @@ class DblpMatches(Source[DblpMatch]):
             paper = self.papers.get(key)
             if paper is None or not paper.title or not paper.authors:
                 continue
-            found = await lookup(paper.title, paper.authors, context=self.context,
-                                 api_url=self.api_url)
+            found = await self._by_key(key, paper)
+            if found is None:
+                found = await lookup(paper.title, paper.authors, context=self.context,
+                                     api_url=self.api_url)
             warnings.extend(found.warnings)
             if found.match:
                 matches[key] = found.match

@@ -21,9 +21,12 @@ in messages.
 from __future__ import annotations
 
 import asyncio
+import json
+import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,12 +36,15 @@ from listwatch.credentials import PUBLIC_API_URL
 from listwatch.errors import GitHubError
 from listwatch.identifiers import is_full_name
 from listwatch.model import CacheEntry, FactCache, RepoFacts
+from listwatch.net import clock
 from listwatch.net.services import GITHUB
 from listwatch.sources import cache
 from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "github.repo"
 BATCH = 100
+IN_FLIGHT = 3  # GraphQL queries at once (GitHub's secondary limit allows 100)
+CPU_BUDGET = 50.0  # seconds of GraphQL response time per minute (GitHub allows 60)
 
 _FIELDS = """fragment RepoFields on Repository {
   nameWithOwner stargazerCount isArchived isDisabled isFork
@@ -166,6 +172,99 @@ class _Run:
     warnings: list[str]
 
 
+def _elapsed(response: Any) -> float:
+    """How long GitHub took to answer (httpx's ``elapsed``; 0 when unknown)."""
+    try:
+        return float(response.elapsed.total_seconds())
+    except (AttributeError, RuntimeError):
+        return 0.0
+
+
+class _Pacer:
+    """GitHub's GraphQL limits as one fetch sees them.
+
+    Primary: ``rateLimit { cost remaining resetAt }`` of each answer; a query is sent
+    only while the points left cover it and the queries in flight (plus one point of
+    margin). When they do not, the fetch waits for ``resetAt`` if that is at most
+    ``retry_after_max`` away, else stops. Secondary: at most ``IN_FLIGHT`` queries at
+    once (GitHub allows 100) and at most ``CPU_BUDGET`` seconds of response time per
+    minute (GitHub allows 60 s of GraphQL CPU time, estimated from response times).
+    """
+
+    def __init__(self, retry_after_max: float) -> None:
+        self.retry_after_max = retry_after_max
+        self.remaining: int | None = None
+        self.cost = 1
+        self.reset_at: datetime | None = None
+        self.in_flight = 0
+        self.busy: deque[tuple[float, float]] = deque()  # (ended, seconds) per answer
+        self.stopped = ""
+        self.skipped = 0
+
+    def learn(self, limit: Mapping[str, Any]) -> None:
+        remaining, cost, reset_at = limit.get("remaining"), limit.get("cost"), _when(
+            limit.get("resetAt"))
+        if isinstance(cost, int) and cost > 0:
+            self.cost = cost
+        if isinstance(remaining, int):
+            new_window = reset_at is not None and reset_at != self.reset_at
+            if self.remaining is None or new_window:
+                self.remaining = remaining
+            else:  # answers arrive out of order: the lowest count is the latest
+                self.remaining = min(self.remaining, remaining)
+        if reset_at is not None:
+            self.reset_at = reset_at
+
+    async def reserve(self) -> bool:
+        """Wait until a query may go out; False when the budget says to stop."""
+        while not self.stopped:
+            if self.remaining is not None and \
+                    self.remaining - self.cost * self.in_flight < self.cost + 1:
+                wait = self._until_reset()
+                if wait is None:
+                    self.stopped = (f"GraphQL rate limit nearly spent (remaining "
+                                    f"{self.remaining})")
+                    return False
+                await clock.sleep(wait)
+                self.remaining = None  # a new window: the next answer tells
+                continue
+            now = time.monotonic()
+            while self.busy and self.busy[0][0] < now - 60.0:
+                self.busy.popleft()
+            spent = sum(seconds for _, seconds in self.busy)
+            if spent > CPU_BUDGET:
+                await asyncio.sleep(self.busy[0][0] + 60.0 - now)
+                continue
+            self.in_flight += 1
+            return True
+        return False
+
+    def release(self, seconds: float) -> None:
+        self.in_flight -= 1
+        self.busy.append((time.monotonic(), seconds))
+
+    def _until_reset(self) -> float | None:
+        if self.reset_at is None:
+            return None
+        wait = (self.reset_at - datetime.now(UTC)).total_seconds() + 1.0
+        return wait if 0 < wait <= self.retry_after_max else None
+
+    def skip(self, batch: list[str], batches: deque[list[str]]) -> None:
+        self.skipped += len(batch)
+        while batches:
+            self.skipped += len(batches.popleft())
+
+    def stop(self, reason: str, batch: list[str], batches: deque[list[str]], *,
+             warn: bool = True) -> None:
+        """Ask no more: ``batch`` and every batch not sent are not checked."""
+        if not self.stopped:
+            self.stopped = reason if warn else "stopped"
+        if warn:
+            self.skip(batch, batches)
+        else:
+            batches.clear()
+
+
 class GitHubRepos(Source[RepoFacts]):
     """Repository facts by ``owner/name`` (GraphQL with a token, anonymous REST without)."""
 
@@ -216,55 +315,80 @@ class GitHubRepos(Source[RepoFacts]):
 
     async def _graphql(self, todo: list[str], wanted: Mapping[str, str], run: _Run, *,
                        token: str) -> list[str]:
-        """Ask GraphQL in batches; returns the keys still unknown (for the REST fallback)."""
+        """Ask GraphQL in batches, ``IN_FLIGHT`` at a time after the first has told the
+        budget; returns the keys left for the REST fallback (after a 401)."""
+        pacer = _Pacer(self.network.policy.retry_after_max)
+        batches = deque(todo[start:start + BATCH] for start in range(0, len(todo), BATCH))
+        rest: list[str] = []
+        first = batches.popleft()
+        await self._graphql_batch(first, wanted, run, token, pacer, batches, rest)
+        if batches and not pacer.stopped:
+            workers = min(IN_FLIGHT, len(batches))
+            await asyncio.gather(*(
+                self._graphql_worker(wanted, run, token, pacer, batches, rest)
+                for _ in range(workers)))
+        if pacer.stopped and pacer.skipped:
+            left = pacer.skipped
+            run.warnings.append(
+                f"github: {pacer.stopped}; {left} repositor{'y' if left == 1 else 'ies'} "
+                "not checked this run")
+        return rest
+
+    async def _graphql_worker(self, wanted: Mapping[str, str], run: _Run, token: str,
+                              pacer: _Pacer, batches: deque[list[str]],
+                              rest: list[str]) -> None:
+        while batches and not pacer.stopped:
+            batch = batches.popleft()
+            await self._graphql_batch(batch, wanted, run, token, pacer, batches, rest)
+
+    async def _graphql_batch(self, batch: list[str], wanted: Mapping[str, str], run: _Run,
+                             token: str, pacer: _Pacer, batches: deque[list[str]],
+                             rest: list[str]) -> None:
+        """One query: wait for the budget, send, read facts and ``rateLimit``."""
+        if not await pacer.reserve():
+            pacer.skip(batch, batches)
+            return
+        query, variables = build_query([wanted[k] for k in batch])
         url = graphql_url(self.api_url)
-        headers = {"Authorization": f"bearer {token}"}
-        remaining: int | None = None
-        cost = 1
-        for start in range(0, len(todo), BATCH):
-            batch = todo[start:start + BATCH]
-            if remaining is not None and remaining < cost + 1:
-                left = len(todo) - start
-                run.warnings.append(
-                    f"github: GraphQL rate limit nearly spent (remaining {remaining}); "
-                    f"{left} repositor{'y' if left == 1 else 'ies'} not checked this run")
-                return []
-            query, variables = build_query([wanted[k] for k in batch])
-            try:
-                response = await net.send(
-                    self.network, GITHUB, "POST", url, label="api.github.com (GraphQL)",
-                    json={"query": query, "variables": variables}, headers=headers,
-                    ok_statuses=frozenset({200, 401, 403}))
-            except GitHubError as exc:
-                run.warnings.append(f"github: {exc}")
-                return []
-            if response.status_code == 401:
-                run.warnings.append("github: the token was refused by GraphQL (401); "
-                                    "falling back to anonymous REST")
-                return todo[start:]
-            if response.status_code == 403:
-                run.warnings.append("github: GraphQL refused the query (403, rate limited or "
-                                    "forbidden); stopped asking")
-                return []
-            try:
-                payload = response.json()
-            except ValueError:
-                run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
-                continue
-            if not _read_batch(payload, batch, wanted, run, fact_cache=self.context.cache,
-                               now=self.context.now, api_url=self.api_url):
-                left = len(todo) - start
-                run.warnings.append(f"github: GraphQL rate limit reached; {left} "
-                                    f"repositor{'y' if left == 1 else 'ies'} not checked "
-                                    "this run")
-                return []
-            data = payload.get("data") if isinstance(payload, dict) else None
-            limit = data.get("rateLimit") if isinstance(data, dict) else None
-            if isinstance(limit, dict):
-                left_now, cost_now = limit.get("remaining"), limit.get("cost")
-                remaining = left_now if isinstance(left_now, int) else None
-                cost = cost_now if isinstance(cost_now, int) else cost
-        return []
+        try:
+            response = await net.send(
+                self.network, GITHUB, "POST", url, label="api.github.com (GraphQL)",
+                json={"query": query, "variables": variables},
+                headers={"Authorization": f"bearer {token}"},
+                ok_statuses=frozenset({200, 401, 403}),
+                host=f"{urlsplit(url).hostname}/graphql")
+        except GitHubError as exc:
+            pacer.release(0.0)
+            run.warnings.append(f"github: {exc}")
+            pacer.stop("", batch, batches, warn=False)
+            return
+        pacer.release(_elapsed(response))
+        if response.status_code == 401:
+            run.warnings.append("github: the token was refused by GraphQL (401); "
+                                "falling back to anonymous REST")
+            rest.extend(batch)
+            while batches:
+                rest.extend(batches.popleft())
+            pacer.stopped = "401"
+            return
+        if response.status_code == 403:
+            run.warnings.append("github: GraphQL refused the query (403, rate limited or "
+                                "forbidden); stopped asking")
+            pacer.stop("", batch, batches, warn=False)
+            return
+        try:
+            payload = response.json()
+        except ValueError:
+            run.warnings.append("github: GraphQL answer is not JSON; batch skipped")
+            return
+        if not _read_batch(payload, batch, wanted, run, fact_cache=self.context.cache,
+                           now=self.context.now, api_url=self.api_url):
+            pacer.stop("GraphQL rate limit reached", batch, batches)
+            return
+        data = payload.get("data") if isinstance(payload, dict) else None
+        limit = data.get("rateLimit") if isinstance(data, dict) else None
+        if isinstance(limit, dict):
+            pacer.learn(limit)
 
     async def _rest(self, todo: list[str], wanted: Mapping[str, str],
                     stale: Mapping[str, CacheEntry], run: _Run) -> None:
@@ -372,20 +496,22 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
     if general and not data:
         run.warnings.append(f"github: GraphQL error: {general[0]}")
         return True
+    found_now: list[tuple[str, RepoFacts]] = []
     for index, key in enumerate(batch):
         alias = f"r{index}"
         node = data.get(alias)
         if isinstance(node, dict):
-            facts = facts_from_graphql(wanted[key], node, now, api_url)
-            run.facts[key] = facts
-            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
+            found_now.append((key, facts_from_graphql(wanted[key], node, now, api_url)))
         elif alias in errors and errors[alias].get("type") == "NOT_FOUND":
-            facts = facts_not_found(wanted[key], now, api_url)
-            run.facts[key] = facts
-            cache.put(fact_cache, NAMESPACE, key, _to_json(facts), now=now)
+            found_now.append((key, facts_not_found(wanted[key], now, api_url)))
         elif alias in errors:
             kind = errors[alias].get("type") or "error"
             run.warnings.append(f"github: {wanted[key]}: GraphQL {kind}")
         elif alias not in data:
             run.warnings.append(f"github: {wanted[key]}: missing from the GraphQL answer")
+    run.facts.update(found_now)
+    if fact_cache is not None and found_now:  # one transaction for the batch
+        fact_cache.cache_put_many(
+            NAMESPACE, [(key, json.dumps(_to_json(facts), sort_keys=True), None)
+                        for key, facts in found_now], now=now)
     return True

@@ -1,8 +1,12 @@
 """For each preprint entry, find where it was published (the network side of ``decide``).
 
-Semantic Scholar is asked once per 500 ids; DBLP once to three times per paper,
-one request at a time with spacing. A service that is down is reported once and
-not asked again in the run; the other sources still decide.
+Semantic Scholar is asked first, once per 500 ids. A paper whose DBLP record it
+names (``externalIds.DBLP``) costs at most one DBLP request, reading that record
+by key (none when it is the paper's own CoRR record); only the papers Semantic
+Scholar does not place are searched on DBLP, once to three times each, one
+request at a time with spacing. Every answer, negative ones included, is cached
+for ``[sources] cache_max_age``. A service that is down is reported once and not
+asked again in the run; the other sources still decide.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ async def find_publications(
     matches: dict[str, DblpMatch] = {}
     if config.sources.dblp:
         queries: dict[str, PaperQuery] = {}
+        named = {arxiv_id: record.dblp_key for arxiv_id, record in records.items()
+                 if record is not None and record.dblp_key}
         for arxiv_id in ids:
             paper = papers.get(arxiv_id)
             record = records.get(arxiv_id)
@@ -73,7 +79,9 @@ async def find_publications(
             authors = paper.authors if paper else (record.authors if record else ())
             if title and authors:
                 queries[arxiv_id] = PaperQuery(title, tuple(authors))
-        found = await DblpMatches(context, queries, api_url=dblp_url).fetch(queries)
+        found = await DblpMatches(context, queries, api_url=dblp_url,
+                                  records=named,
+                                  rec_url=dblp.rec_url_for(dblp_url)).fetch(queries)
         matches.update(found.facts)
         warnings.extend(found.warnings)
         requests["dblp"] = found.requests
