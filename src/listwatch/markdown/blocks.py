@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -31,11 +31,14 @@ class InlineRun:
     content: str
     segments: tuple[Segment, ...]
     first_line: int  # 0-based line of the block
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(seg[0] for seg in self.segments))
 
     def to_source(self, offset: int) -> int | None:
         """Source offset of run offset ``offset`` (None if it is not in the source)."""
-        starts = [seg[0] for seg in self.segments]
-        index = bisect.bisect_right(starts, offset) - 1
+        index = bisect.bisect_right(self._starts, offset) - 1
         if index < 0:
             return None
         start, end, source = self.segments[index]

@@ -20,6 +20,7 @@ lends its links to its parent entry.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from listwatch.identifiers import arxiv_ref, github_repo
@@ -64,11 +65,11 @@ def repo_of(url: str) -> str | None:
     return link.full_name if link else None
 
 
-def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
+def _plain(content: str, start: int, end: int, founds: _Founds) -> str:
     """Plain text of ``content[start:end]`` with link constructs replaced by their text."""
     out: list[str] = []
     cursor = start
-    for found in founds:
+    for found in founds.within(start, end):
         a, b = found.whole
         if a < cursor or b > end or found.text is None:
             continue
@@ -77,6 +78,31 @@ def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
         cursor = b
     out.append(content[cursor:end])
     return plain_text("".join(out))
+
+
+class _Founds:
+    """The constructs of a run in scanner order (by destination), indexed so that one
+    stretch of the run is visited without walking all of them: reading every link of
+    a long item stays linear."""
+
+    def __init__(self, founds: list[Found]) -> None:
+        self.items = sorted(founds, key=_key)
+        self.keys = [_key(found) for found in self.items]
+
+    def within(self, start: int, end: int) -> list[Found]:
+        """Every construct that can lie inside ``[start, end)`` (a superset, in order)."""
+        return self.items[bisect_left(self.keys, start) : bisect_left(self.keys, end)]
+
+
+def _key(found: Found) -> int:
+    return (found.dest or found.whole)[0]
+
+
+def _back_over_blanks(content: str, i: int) -> int:
+    """Where the spaces and tabs just before ``i`` begin."""
+    while i > 0 and content[i - 1] in " \t":
+        i -= 1
+    return i
 
 
 def _skip(content: str, i: int, chars: str = " \t\n") -> int:
@@ -93,7 +119,7 @@ class _ItemReader:
         self.run = run
         self.content = run.content
         pairs = run_links(doc, run, blocks)
-        self.founds = [found for found, _ in pairs]
+        self.founds = _Founds([found for found, _ in pairs])
         self.links: list[tuple[Found, Link]] = []
         for found, link in pairs:
             if link is None and found.ref is not None and found.ref in defs:
@@ -117,8 +143,8 @@ class _ItemReader:
             if found.kind not in ("inline", "reference"):
                 index += 1
                 continue
-            before = content[: found.whole[0]].rstrip(" \t")
-            if before.endswith("\\["):
+            before = _back_over_blanks(content, found.whole[0])
+            if before >= 2 and content.startswith("\\[", before - 2):
                 members = [(found, link)]
                 cursor = found.whole[1]
                 nxt = index + 1
@@ -138,7 +164,7 @@ class _ItemReader:
                     break
                 close = _skip(content, cursor, " \t")
                 if close < len(content) and content[close] == "]":
-                    start = len(before) - 2
+                    start = before - 2
                     for member, member_link in members:
                         a, b = (start, close + 1) if len(members) == 1 else member.whole
                         bracketed.append(_Piece(a, b, self._text(member), member_link))
@@ -169,9 +195,9 @@ class _ItemReader:
             gap = self.content[piece.end : end]
             if gap.strip(" \t\n,|·/-") != "":
                 break
-            tail.insert(0, piece)
+            tail.append(piece)
             end = piece.start
-        return tail
+        return tail[::-1]
 
     def venue(self, start: int, end: int) -> tuple[int, str, Span | None, str | None] | None:
         """(tag start, tag text, span, link) of a venue tag ending the title region."""

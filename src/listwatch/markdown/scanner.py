@@ -214,11 +214,40 @@ def _parse_label(s: str, i: int) -> int | None:
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Opener:
     pos: int
     image: bool
-    active: bool = True
+    active: bool
+
+
+class _Openers:
+    """The stack of ``[`` and ``![`` waiting for their ``]``.
+
+    Once a link is made, every ``[`` below the top may no longer start a link
+    (links do not nest). Rather than marking each one, which costs the depth of
+    the stack per link and makes a long run quadratic, ``floor`` says how many
+    openers from the bottom have lost that right.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, bool]] = []
+        self._floor = 0
+
+    def push(self, pos: int, image: bool) -> None:
+        self._stack.append((pos, image))
+
+    def pop(self) -> _Opener | None:
+        if not self._stack:
+            return None
+        pos, image = self._stack.pop()
+        active = image or len(self._stack) >= self._floor
+        self._floor = min(self._floor, len(self._stack))
+        return _Opener(pos, image, active)
+
+    def links_made(self) -> None:
+        """A link closed: every ``[`` still open becomes plain text."""
+        self._floor = len(self._stack)
 
 
 def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None) -> list[Found]:
@@ -229,7 +258,7 @@ def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None)
     """
     n = len(s)
     found: list[Found] = []
-    openers: list[_Opener] = []
+    openers = _Openers()
     opaque: list[Range] = []  # code spans, autolinks, raw HTML: no bare URLs there
     i = 0
     while i < n:
@@ -249,10 +278,10 @@ def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None)
         elif c == "<":
             i = _scan_angle(s, i, found, opaque)
         elif c == "!" and i + 1 < n and s[i + 1] == "[":
-            openers.append(_Opener(i, True))
+            openers.push(i, True)
             i += 2
         elif c == "[":
-            openers.append(_Opener(i, False))
+            openers.push(i, False)
             i += 1
         elif c == "]":
             i = _close_bracket(s, i, openers, found, is_reference)
@@ -290,14 +319,12 @@ def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range]) -> int:
 def _close_bracket(
     s: str,
     i: int,
-    openers: list[_Opener],
+    openers: _Openers,
     found: list[Found],
     is_reference: Callable[[str], str | None] | None,
 ) -> int:
-    if not openers:
-        return i + 1
     opener = openers.pop()
-    if not opener.active:
+    if opener is None or not opener.active:
         return i + 1
     text_start = opener.pos + (2 if opener.image else 1)
     kind = "image" if opener.image else "inline"
@@ -305,7 +332,8 @@ def _close_bracket(
     if tail is not None:
         dest, end = tail
         found.append(Found(kind, (opener.pos, end), dest=dest, text=(text_start, i)))
-        _deactivate(openers, opener)
+        if not opener.image:
+            openers.links_made()
         return end
     if is_reference is not None:
         label_end = _parse_label(s, i + 1) if i + 1 < len(s) and s[i + 1] == "[" else None
@@ -320,16 +348,10 @@ def _close_bracket(
         if ref is not None:
             ref_kind = "image" if opener.image else "reference"
             found.append(Found(ref_kind, (opener.pos, end), text=(text_start, i), ref=ref))
-            _deactivate(openers, opener)
+            if not opener.image:
+                openers.links_made()
             return end
     return i + 1
-
-
-def _deactivate(openers: list[_Opener], opener: _Opener) -> None:
-    if not opener.image:
-        for other in openers:
-            if not other.image:
-                other.active = False
 
 
 # GFM extended autolinks -------------------------------------------------------
