@@ -117,12 +117,13 @@ def cli() -> None:
 @friendly_errors
 def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Print every link and entry of PATHS (files, or folders of *.md). No network."""
-    from listwatch.markdown import extract_entries, extract_links, read_document
+    from listwatch.markdown import read_document, read_list
     from listwatch.paths import expand_arguments
     from listwatch.publish.report import render_links
 
     files, found_problems = expand_arguments(paths)
     problems: list[ListwatchError] = list(found_problems)
+    notes: list[str] = []
     parsed = []
     for file in files:
         try:
@@ -130,10 +131,13 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
         except ListwatchError as exc:
             problems.append(exc)
             continue
-        found = extract_links(document)
-        parsed.append((document, found, extract_entries(document, found)))
+        reading = read_list(document)
+        notes.extend(reading.problems)
+        parsed.append((document, reading.links, reading.entries))
     for problem in problems:
         click.echo(f"listwatch: error: {one_line(str(problem), limit=2000)}", err=True)
+    for note in notes:
+        click.echo(f"listwatch: warning: {one_line(note, limit=2000)}", err=True)
     if parsed:
         write_output(render_links(parsed, fmt), output)
     if problems:

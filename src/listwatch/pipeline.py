@@ -25,7 +25,7 @@ from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
 from listwatch.gitdiff import Changed, changed_lines, toplevel
 from listwatch.identifiers import arxiv_ref, github_repo
-from listwatch.markdown import Document, apply_edits, extract_entries, extract_links
+from listwatch.markdown import Document, apply_edits, read_list
 from listwatch.model import Entry, Link, PaperFacts, Proposal, Publication, RepoFacts, Verdict
 from listwatch.net.services import GITHUB_PUBLISH
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
@@ -113,6 +113,7 @@ class Parsed:
     links: tuple[Link, ...] = field(repr=False)
     entries: tuple[Entry, ...] = field(repr=False)
     focus: Changed | None = field(default=None, repr=False)
+    problems: tuple[str, ...] = ()
 
     @property
     def checked_links(self) -> tuple[Link, ...]:
@@ -355,6 +356,7 @@ async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapsho
     config = context.config
     parsed = _parse(sources, focus)
     warnings: list[str] = [problem for source in sources for problem in source.problems]
+    warnings.extend(problem for item in parsed for problem in item.problems)
     requests: dict[str, int] = {}
     links = [link for item in parsed for link in item.checked_links]
     entries = [entry for item in parsed for entry in item.checked_entries]
@@ -506,10 +508,10 @@ def _parse(sources: Iterable[ListSource],
     parsed = []
     for source in sources:
         for document in source.documents:
-            links = extract_links(document)
+            reading = read_list(document)
             lines = None if focus is None else focus.get((id(source), document.path), Changed())
-            parsed.append(Parsed(source, document, links, extract_entries(document, links),
-                                 lines))
+            parsed.append(Parsed(source, document, reading.links, reading.entries, lines,
+                                 reading.problems))
     return tuple(parsed)
 
 

@@ -16,7 +16,9 @@ _WEB = ("http://", "https://")
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table", "strikethrough"])
+    # As deep as GitHub renders nested lists and quotes (markdown-it's preset stops at 20).
+    md = MarkdownIt("commonmark", {"linkify": True, "maxNesting": 100})
+    md.enable(["linkify", "table", "strikethrough"])
     # Compare destinations as written and unescaped, not percent-encoded.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     # GFM links bare e-mail addresses as mailto:, never as web links.

@@ -70,15 +70,28 @@ class Definition:
 
 @dataclass(frozen=True)
 class Blocks:
+    """``problems`` are places the block structure could not be read (``file:line:
+    what``); their links are still found, line by line."""
+
     runs: tuple[InlineRun, ...]
     html_lines: tuple[tuple[int, int], ...]  # 0-based [start, end) of HTML blocks
     items: tuple[ListItem, ...]
     definitions: dict[str, Definition]
+    problems: tuple[str, ...] = ()
+
+
+# markdown-it stops reading, silently, at this depth of open blocks (a list item
+# costs two: the list and the item). Its CommonMark preset allows 20, which ten
+# nested lists reach; real lists stay far below 100.
+MAX_NESTING = 100
+# The container marks at the start of a line: quote markers, list markers, indentation.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t>]|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))*")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable(["table", "strikethrough"]).disable("inline")
 
 
 def _lines(doc: Document) -> list[tuple[int, str]]:
@@ -171,6 +184,7 @@ def parse_blocks(doc: Document) -> Blocks:
     stack: list[int] = []
     pending: list[_PendingItem] = []
     cell_depth = 0
+    cuts = _nesting_cuts(tokens)
     for position, token in enumerate(tokens):
         kind = token.type
         if kind in ("th_open", "td_open"):
@@ -213,7 +227,35 @@ def parse_blocks(doc: Document) -> Blocks:
         label: Definition(label, ref.get("href", ""), (ref.get("map") or [0])[0])
         for label, ref in env.get("references", {}).items()
     }
-    return Blocks(tuple(runs), tuple(html), tuple(items), definitions)
+    problems = []
+    for first, end in cuts:
+        runs.extend(_line_runs(lines, first, end))
+        problems.append(f"{doc.path}:{first + 1}: lists or quotes nested too deep to read "
+                        "as Markdown; their links are read line by line")
+    return Blocks(tuple(runs), tuple(html), tuple(items), definitions, tuple(problems))
+
+
+def _nesting_cuts(tokens: list[Any]) -> list[tuple[int, int]]:
+    """The 0-based line ranges markdown-it skipped because blocks nest too deep.
+
+    A block that reaches the limit opens at level ``MAX_NESTING - 1``; markdown-it
+    reads nothing inside it, to the end of its line range.
+    """
+    return [(int(token.map[0]), int(token.map[1])) for token in tokens
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map]
+
+
+def _line_runs(lines: list[tuple[int, str]], first: int, end: int) -> list[InlineRun]:
+    """Each line of ``[first, end)`` as an inline run of its own, container marks
+    skipped: a link that spans lines is cut there, but no link on a line is lost."""
+    runs = []
+    for number in range(first, min(end, len(lines))):
+        start, text = lines[number]
+        column = _CONTAINER_PREFIX.match(text).end()  # type: ignore[union-attr]
+        body = text[column:].rstrip()
+        if body:
+            runs.append(InlineRun(body, ((0, len(body), start + column),), number))
+    return runs
 
 
 def _make_run(

@@ -48,14 +48,19 @@ _OTHER_HTML = re.compile(
     r"|<![A-Za-z][^>]*>"
     r"|<!\[CDATA\[[\s\S]*?\]\]>"
 )
-_HTML_LINK_ATTR = re.compile(
-    r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^"'=<>`\x00-\x20]+))""",
-    re.IGNORECASE,
+# How a browser reads a start tag in an HTML block (the HTML tokenizer, not
+# CommonMark's stricter inline rule): an unquoted value runs to whitespace or ">",
+# so `src=https://img.shields.io/x?color=ccf&label=downloads` is one value.
+_BROWSER_TAG = re.compile(r"<[A-Za-z][^\s/>]*")
+_BROWSER_ATTR = re.compile(
+    r"""[\s/]*([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?"""
 )
+_LINK_ATTRS = frozenset({"href", "src"})
 
 
 def html_link_attrs(source: str, start: int = 0, end: int | None = None) -> list[Range]:
-    """Ranges of ``href``/``src`` values in the HTML tags of ``source[start:end]``.
+    """Ranges of ``href``/``src`` values in the HTML tags of ``source[start:end]``,
+    with attributes read as a browser reads them.
 
     Comments, processing instructions and declarations are skipped.
     """
@@ -67,15 +72,25 @@ def html_link_attrs(source: str, start: int = 0, end: int | None = None) -> list
         if other:
             i = source.find("<", other.end(), stop)
             continue
-        tag = _OPEN_TAG.match(source, i, stop)
-        if tag:
-            for match in _HTML_LINK_ATTR.finditer(source, tag.start(), tag.end()):
-                group = next(g for g in (1, 2, 3) if match.group(g) is not None)
-                found.append((match.start(group), match.end(group)))
-            i = source.find("<", tag.end(), stop)
-        else:
-            i = source.find("<", i + 1, stop)
+        tag = _BROWSER_TAG.match(source, i, stop)
+        i = _tag_attrs(source, tag.end(), stop, found) if tag else i + 1
+        i = source.find("<", i, stop)
     return found
+
+
+def _tag_attrs(source: str, i: int, stop: int, found: list[Range]) -> int:
+    """Collect the link attributes of the tag whose attributes start at ``i``;
+    return where the tag ends (after ``>``, or ``stop`` when it never closes)."""
+    while i < stop and source[i] != ">":
+        attr = _BROWSER_ATTR.match(source, i, stop)
+        if attr is None or attr.end() == i:
+            break
+        if attr.group(1).lower() in _LINK_ATTRS:
+            group = next((g for g in (2, 3, 4) if attr.group(g) is not None), None)
+            if group is not None:
+                found.append((attr.start(group), attr.end(group)))
+        i = attr.end()
+    return i + 1 if i < stop else stop
 
 
 def _code_span_end(s: str, i: int) -> tuple[int, bool]:
