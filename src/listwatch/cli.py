@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from listwatch import __version__
-from listwatch.errors import InternalError, ListwatchError
+from listwatch.errors import InputError, InternalError, ListwatchError
 from listwatch.text import one_line
 
 if TYPE_CHECKING:
@@ -73,6 +73,37 @@ def write_output(text: str, output: Path | None) -> None:
     write_atomic(output, text.encode("utf-8"))
 
 
+def refuse_list_output(output: Path | None, config_path: Path | None,
+                       paths: Sequence[str] = ()) -> None:
+    """Fail when ``output`` is one of the lists read: a report must not replace a list.
+
+    The lists are the files named on the command line (``paths``); without any, the
+    files the ``files`` globs of configured targets with a local checkout take in.
+    """
+    if output is None or not output.exists():
+        return
+    from listwatch.paths import expand_arguments, glob_match
+
+    target = output.resolve()
+    if paths:
+        hit = any(file.fs_path.resolve() == target for file in expand_arguments(paths)[0])
+    else:
+        from listwatch.pipeline import resolve_config
+
+        hit = False
+        for listed in resolve_config(config_path).targets:
+            if listed.path is None:
+                continue
+            try:
+                relative = target.relative_to(listed.path.resolve()).as_posix()
+            except ValueError:
+                continue
+            hit = hit or any(glob_match(pattern, relative) for pattern in listed.files)
+    if hit:
+        raise InputError(f"{output}: is a list that listwatch reads; write the report "
+                         "elsewhere (--output)")
+
+
 def verbosity_options(func: F) -> F:
     """``--quiet`` / ``--verbose``, passed on as ``verbosity`` (the last one given wins)."""
     options = (
@@ -122,6 +153,7 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
     from listwatch.publish.report import render_links
 
     files, found_problems = expand_arguments(paths)
+    refuse_list_output(output, None, paths)
     problems: list[ListwatchError] = list(found_problems)
     notes: list[str] = []
     parsed = []
@@ -160,6 +192,7 @@ def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Pa
     """Check every link of the configured lists, or of PATHS."""
     from listwatch.pipeline import JobOptions, run
 
+    refuse_list_output(output, config_path, paths)
     report = run(JobOptions(mode="check", config_path=config_path, paths=paths,
                             changed_since=changed_since, use_cache=not no_cache,
                             progress=_progress(fmt, output, verbosity)))
@@ -181,6 +214,7 @@ def run(config_path: Path | None, dry_run: bool, fmt: str, output: Path | None,
     """Run the whole job: check, gather facts, propose edits, open or update the PR."""
     from listwatch.pipeline import JobOptions, run
 
+    refuse_list_output(output, config_path)
     report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run,
                             use_cache=not no_cache,
                             progress=_progress(fmt, output, verbosity)))
