@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -456,8 +456,10 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], facts: Facts, *,
         if on_result is not None and progress is not None:
             progress.stop()
     fresh = [v for v in raw.values() if v.via != "cache"]
-    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5) for v in fresh}
+    keep = config.check.fail_runs + 5
+    histories = {v.url: store.history(v.url, limit=keep) for v in fresh}
     store.record_verdicts(context.run_id, fresh)
+    store.prune_verdicts(keep, context.now - timedelta(days=90, hours=config.check.fail_hours))
     return {url: (assess(v, histories[url], config.check, context.now)
                   if flakiness and url in histories else v)
             for url, v in raw.items()}

@@ -117,6 +117,7 @@ class Store:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             _migrate(db, path)
+            _verify(db, path)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise ListwatchError(f"{path}: not a usable state database: {exc}") from None
@@ -226,6 +227,31 @@ class Store:
                 rows,
             )
         return len(rows)
+
+    def prune_verdicts(self, keep_per_url: int, forget_before: datetime) -> int:
+        """Drop the verdicts no run will read again; return how many went.
+
+        Kept for each URL: its newest ``keep_per_url`` verdicts (the flakiness window
+        reads ``history``, newest first) and its newest OK verdict (the OK cache, and
+        "last seen alive"). A URL not checked since ``forget_before`` (gone from the
+        lists) is forgotten entirely.
+        """
+        marks = ", ".join("?" for _ in OK_STATUSES)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM verdicts WHERE url IN (SELECT url FROM verdicts GROUP BY url "
+                "HAVING MAX(checked_at) < ?)", (_text(forget_before),))
+            gone = cursor.rowcount
+            cursor = db.execute(
+                "DELETE FROM verdicts WHERE id IN (SELECT id FROM ("
+                " SELECT id, ROW_NUMBER() OVER (PARTITION BY url ORDER BY checked_at DESC,"
+                "  id DESC) AS newest,"
+                f" ROW_NUMBER() OVER (PARTITION BY url, status IN ({marks})"
+                "  ORDER BY checked_at DESC, id DESC) AS newest_of_kind,"
+                f" status IN ({marks}) AS alive FROM verdicts)"
+                " WHERE newest > ? AND NOT (alive AND newest_of_kind = 1))",
+                (*OK_STATUSES, *OK_STATUSES, keep_per_url))
+            return gone + cursor.rowcount
 
     def history(self, url: str, limit: int = 10) -> tuple[Verdict, ...]:
         """The latest verdicts on ``url``, newest first."""
@@ -368,6 +394,40 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of ``db`` with its column names."""
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {table: {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+            for table in tables}
+
+
+def _expected_columns() -> dict[str, set[str]]:
+    """The tables and columns the migrations make, from an empty in-memory database."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS:
+            for statement in _statements(script):
+                scratch.execute(statement)
+        return _columns(scratch)
+    finally:
+        scratch.close()
+
+
+def _verify(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database whose schema version claims tables or columns it lacks (a
+    file edited by hand, or copied from elsewhere), before a query fails mid-run."""
+    have = _columns(db)
+    for table, columns in _expected_columns().items():
+        missing = sorted(columns - have.get(table, set()))
+        if table not in have or missing:
+            what = f"table {table!r}" if table not in have else (
+                f"column {missing[0]!r} of table {table!r}")
+            raise ListwatchError(
+                f"{path}: not a usable state database: {what} is missing; move the file "
+                "away (listwatch starts a new one) or point [state] path elsewhere")
 
 
 def _statements(script: str) -> list[str]:
