@@ -236,7 +236,7 @@ def schedule(config_path: Path | None, dry_run: bool, run_now: bool) -> None:
 @cli.command()
 @click.option("--repo", default=None,
               help="The GitHub repository that holds the list [default: the git origin "
-                   "remote's, else owner/name].")
+                   "remote's (and its default branch), else owner/name].")
 @click.option("--files", "patterns", multiple=True, default=("**/*.md",), show_default=True,
               help="Glob of list files (repeatable).")
 @click.option("--path", "local_path", default=None, help="A local checkout to read instead.")
@@ -253,15 +253,18 @@ def init(repo: str | None, patterns: tuple[str, ...], local_path: str | None,
         PLACEHOLDER_REPO,
         WORKFLOW_PATH,
         next_steps,
+        origin_default_branch,
         origin_repo,
         write_starter_files,
     )
 
     origin = origin_repo()
     repo = repo or origin or PLACEHOLDER_REPO
+    branch = origin_default_branch() if origin is not None and repo == origin else None
     written = write_starter_files(config_path or Path("config.toml"),
                                   workflow_path or WORKFLOW_PATH, repo=repo,
-                                  patterns=patterns, local_path=local_path, force=force)
+                                  patterns=patterns, local_path=local_path, force=force,
+                                  branch=branch)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo("next steps:")
