@@ -77,7 +77,7 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
                 continue
             target, reason, evidence = found
             confidence = 0.95
-            tidy = normalise.canonical(target, inputs)
+            tidy = normalise.new_link(target, inputs)
             if tidy is not None:
                 target = tidy.url
                 reason = f"{reason[:-1]}; written in canonical form."
