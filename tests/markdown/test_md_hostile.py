@@ -61,3 +61,19 @@ def test_unquoted_attribute_values_run_to_whitespace_as_in_a_browser() -> None:
         "https://x.org/q?a=b&c=d",
         "https://x.org/slash.png",
     ]
+
+
+def test_a_definition_on_the_first_line_after_a_byte_order_mark_is_found() -> None:
+    # Found by the fuzz test (test_md_fuzz.py).
+    reading = read_list(Document.from_text("\ufeff[r1]: https://x.org/a\n"))
+    assert [(link.line, link.column, link.url) for link in reading.links] == [
+        (1, 7, "https://x.org/a")]
+
+
+def test_a_tag_commonmark_leaves_as_text_still_has_its_link_checked() -> None:
+    # `=` in an unquoted value: not HTML to CommonMark, but a link to a reader (and a
+    # browser); found by the fuzz test against linkify.
+    text = "x <a href=https://img.shields.io/b?color=ccf&label=d>[y](https://y.org)</a>\n"
+    reading = read_list(Document.from_text(text))
+    assert [(link.kind, link.url) for link in reading.links] == [
+        ("html", "https://img.shields.io/b?color=ccf&label=d"), ("inline", "https://y.org")]

@@ -94,6 +94,8 @@ def _definition_links(doc: Document, blocks: Blocks) -> list[Link]:
         if definition.line >= doc.line_count:
             continue
         start = doc.line_start(definition.line + 1)
+        if start == 0 and doc.text.startswith("\ufeff"):
+            start = 1  # a byte-order mark is not text
         head = _DEF_HEAD.match(doc.text, start)
         if head is None:
             continue

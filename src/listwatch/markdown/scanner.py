@@ -56,6 +56,9 @@ _BROWSER_ATTR = re.compile(
     r"""[\s/]*([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?"""
 )
 _LINK_ATTRS = frozenset({"href", "src"})
+# A tag CommonMark does not take as HTML, as far as the next "<" or ">" (so that
+# reading one costs no more than the text up to there).
+_LOOSE_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 
 
 def html_link_attrs(source: str, start: int = 0, end: int | None = None) -> list[Range]:
@@ -328,6 +331,15 @@ def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range]) -> int:
     if match:
         opaque.append(match.span())
         return match.end()
+    match = _LOOSE_TAG.match(s, i)
+    if match:
+        # Not HTML to CommonMark (`<img src=https://x?a=b>`: "=" in an unquoted value),
+        # so its text stays text; but a reader sees a link there, so it is checked.
+        attrs: list[Range] = []
+        _tag_attrs(s, _BROWSER_TAG.match(s, i).end(), match.end(), attrs)  # type: ignore[union-attr]
+        for attr in attrs:
+            found.append(Found("html", attr, dest=attr))
+            opaque.append(attr)
     return i + 1
 
 
