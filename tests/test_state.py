@@ -265,18 +265,33 @@ def test_pruning_keeps_the_window_and_the_last_ok_and_forgets_gone_urls(
                 Verdict("https://flaky.example/", "ok" if run == 0 else "broken",
                         via="get", checked_at=moment),
                 Verdict("https://fine.example/", "ok", via="get", checked_at=moment),
+                Verdict("https://back.example/", "ok" if run in (1, 4) else "timeout",
+                        via="get", checked_at=moment),
+                Verdict("https://excluded.example/", "skipped", via="filter",
+                        checked_at=moment),
             ])
         gone_id = store.begin_run("check", T0 - timedelta(days=100))
         store.record_verdicts(gone_id, [Verdict("https://gone.example/", "ok", via="get",
                                                 checked_at=T0 - timedelta(days=100))])
-        kept_history = store.history("https://flaky.example/", limit=3)
+        kept = {url: store.history(url, limit=3) for url in ("https://flaky.example/",
+                                                             "https://back.example/")}
         removed = store.prune_verdicts(3, forget_before=T0 - timedelta(days=90))
-        assert removed == 1 + 2 + 3
-        assert store.history("https://flaky.example/", limit=3) == kept_history
-        assert store.last_ok("https://flaky.example/") is not None
+        assert removed == 1 + 2 + 5 + 4 + 6
         assert store.prune_verdicts(3, forget_before=T0 - timedelta(days=90)) == 0
+        # What the flakiness window reads (newest first, up to the first OK) is intact.
+        def window(history: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+            alive = [n for n, v in enumerate(history) if v.status == "ok"]
+            return history[: alive[0] + 1] if alive else history
+
+        for url, history in kept.items():
+            assert window(store.history(url, limit=3)) == window(history)
+        assert len(kept["https://flaky.example/"]) == 3
+        assert store.last_ok("https://flaky.example/") is not None
     hours = {url: [c[11:16] for u, _, c in _verdicts(path) if u == url]
-             for url in ("https://flaky.example/", "https://fine.example/")}
+             for url in ("https://flaky.example/", "https://fine.example/",
+                         "https://back.example/")}
     assert hours == {"https://flaky.example/": ["12:00", "15:00", "16:00", "17:00"],
-                     "https://fine.example/": ["15:00", "16:00", "17:00"]}
-    assert "https://gone.example/" not in {u for u, _, _ in _verdicts(path)}
+                     "https://fine.example/": ["17:00"],
+                     "https://back.example/": ["16:00", "17:00"]}
+    assert {u for u, _, _ in _verdicts(path)}.isdisjoint({"https://gone.example/",
+                                                          "https://excluded.example/"})

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from listwatch.errors import ListwatchError
-from listwatch.model import OK_STATUSES, CacheEntry, Hop, Verdict, as_status
+from listwatch.model import FAILURE_STATUSES, OK_STATUSES, CacheEntry, Hop, Verdict, as_status
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the initial schema.
@@ -231,12 +231,16 @@ class Store:
     def prune_verdicts(self, keep_per_url: int, forget_before: datetime) -> int:
         """Drop the verdicts no run will read again; return how many went.
 
-        Kept for each URL: its newest ``keep_per_url`` verdicts (the flakiness window
-        reads ``history``, newest first) and its newest OK verdict (the OK cache, and
-        "last seen alive"). A URL not checked since ``forget_before`` (gone from the
-        lists) is forgotten entirely.
+        The flakiness window reads a URL's ``history`` newest first, passes over
+        ``skipped`` verdicts and stops at the first that is not a failure; the OK
+        cache reads its newest OK verdict. So kept for each URL: that newest OK
+        verdict, and the failures since the last verdict that was not one (that one
+        included), at most ``keep_per_url``. A ``skipped`` verdict (an excluded
+        link) says nothing and is never kept; a URL not checked since
+        ``forget_before`` (gone from the lists) is forgotten.
         """
-        marks = ", ".join("?" for _ in OK_STATUSES)
+        alive = ", ".join("?" for _ in OK_STATUSES)
+        failing = ", ".join("?" for _ in FAILURE_STATUSES)
         with self._transaction() as db:
             cursor = db.execute(
                 "DELETE FROM verdicts WHERE url IN (SELECT url FROM verdicts GROUP BY url "
@@ -244,13 +248,17 @@ class Store:
             gone = cursor.rowcount
             cursor = db.execute(
                 "DELETE FROM verdicts WHERE id IN (SELECT id FROM ("
-                " SELECT id, ROW_NUMBER() OVER (PARTITION BY url ORDER BY checked_at DESC,"
-                "  id DESC) AS newest,"
-                f" ROW_NUMBER() OVER (PARTITION BY url, status IN ({marks})"
-                "  ORDER BY checked_at DESC, id DESC) AS newest_of_kind,"
-                f" status IN ({marks}) AS alive FROM verdicts)"
-                " WHERE newest > ? AND NOT (alive AND newest_of_kind = 1))",
-                (*OK_STATUSES, *OK_STATUSES, keep_per_url))
+                " SELECT id, status, newest,"
+                "  MIN(CASE WHEN alive THEN newest END) OVER (PARTITION BY url) AS ok_at,"
+                "  MIN(CASE WHEN ends THEN newest END) OVER (PARTITION BY url) AS end_at"
+                " FROM ("
+                f"  SELECT id, url, status, status IN ({alive}) AS alive,"
+                f"   status NOT IN ({failing}) AND status != 'skipped' AS ends,"
+                "   ROW_NUMBER() OVER (PARTITION BY url ORDER BY checked_at DESC, id DESC)"
+                "   AS newest FROM verdicts))"
+                " WHERE newest IS NOT ok_at AND (status = 'skipped' OR newest > ?"
+                "  OR newest > end_at))",
+                (*OK_STATUSES, *FAILURE_STATUSES, keep_per_url))
             return gone + cursor.rowcount
 
     def history(self, url: str, limit: int = 10) -> tuple[Verdict, ...]:

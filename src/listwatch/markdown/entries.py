@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from listwatch.identifiers import arxiv_ref, github_repo
@@ -114,11 +115,12 @@ def _skip(content: str, i: int, chars: str = " \t\n") -> int:
 class _ItemReader:
     """Reads one list item's first paragraph."""
 
-    def __init__(self, doc: Document, run: InlineRun, blocks: Blocks, defs: dict[str, Link]):
+    def __init__(self, doc: Document, run: InlineRun, blocks: Blocks, defs: dict[str, Link],
+                 known: Mapping[int, Link] | None = None):
         self.doc = doc
         self.run = run
         self.content = run.content
-        pairs = run_links(doc, run, blocks)
+        pairs = run_links(doc, run, blocks, known)
         self.founds = _Founds([found for found, _ in pairs])
         self.links: list[tuple[Found, Link]] = []
         for found, link in pairs:
@@ -256,10 +258,11 @@ class _Read:
     text: str  # the whole first paragraph as plain text
 
 
-def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link]) -> _Read:
+def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link],
+               known: Mapping[int, Link] | None = None) -> _Read:
     """What one list item's first paragraph says."""
     assert item.run is not None
-    reader = _ItemReader(doc, item.run, blocks, defs)
+    reader = _ItemReader(doc, item.run, blocks, defs, known)
     content = reader.content
     text = _plain(content, 0, len(content), reader.founds)
     all_links = [link for _, link in reader.links]
@@ -331,12 +334,13 @@ def extract_entries(
     if links is None and blocks.definitions:
         links = extract_links(doc, blocks)
     defs = {_label_key(link): link for link in links or () if link.kind == "definition"}
+    known = {link.span.start: link for link in links or ()}
     entries: dict[int, Entry] = {}
     details: dict[int, list[str]] = {}
     for item in blocks.items:
         if item.run is None:
             continue
-        read = _read_item(doc, item, blocks, defs)
+        read = _read_item(doc, item, blocks, defs, known)
         owner = item.parent
         while owner is not None and owner not in entries:
             owner = blocks.items[owner].parent
