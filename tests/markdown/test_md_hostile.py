@@ -3,6 +3,10 @@ Markdown is named by file and line."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from listwatch.markdown import Document, read_list
 
 
@@ -77,3 +81,23 @@ def test_a_tag_commonmark_leaves_as_text_still_has_its_link_checked() -> None:
     reading = read_list(Document.from_text(text))
     assert [(link.kind, link.url) for link in reading.links] == [
         ("html", "https://img.shields.io/b?color=ccf&label=d"), ("inline", "https://y.org")]
+
+
+def test_text_that_cannot_be_placed_in_the_source_keeps_its_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No input is known to defeat the alignment; if one does, its links are still read.
+    from listwatch.markdown import blocks
+
+    real = blocks._align
+
+    def refuse_line_two(content: str, source: str, cursor: int, in_cell: bool) -> Any:
+        return None if "second" in source else real(content, source, cursor, in_cell)
+
+    monkeypatch.setattr(blocks, "_align", refuse_line_two)
+    text = "# L\n\n- first [a](https://x.org/a)\n- second [b](https://x.org/b) <c@d.org>\n"
+    reading = read_list(Document.from_text(text, "l.md"))
+    assert [(link.line, link.url) for link in reading.links] == [
+        (3, "https://x.org/a"), (4, "https://x.org/b")]
+    assert reading.problems == ("l.md:4: text the Markdown parser changed could not be "
+                                "placed in the source; its links are read line by line",)

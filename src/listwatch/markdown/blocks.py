@@ -185,6 +185,7 @@ def parse_blocks(doc: Document) -> Blocks:
     pending: list[_PendingItem] = []
     cell_depth = 0
     cuts = _nesting_cuts(tokens)
+    unplaced: list[tuple[int, int]] = []
     for position, token in enumerate(tokens):
         kind = token.type
         if kind in ("th_open", "td_open"):
@@ -204,6 +205,7 @@ def parse_blocks(doc: Document) -> Blocks:
         elif kind == "inline" and token.map:
             run = _make_run(token.content, token.map, lines, cursors, cell_depth > 0)
             if run is None:
+                unplaced.append((token.map[0], token.map[1]))
                 continue
             runs.append(run)
             if stack:
@@ -232,6 +234,11 @@ def parse_blocks(doc: Document) -> Blocks:
         runs.extend(_line_runs(lines, first, end))
         problems.append(f"{doc.path}:{first + 1}: lists or quotes nested too deep to read "
                         "as Markdown; their links are read line by line")
+    for first, end in dict.fromkeys(unplaced):
+        runs.extend(_line_runs(lines, first, end))
+        problems.append(f"{doc.path}:{first + 1}: text the Markdown parser changed could not "
+                        "be placed in the source; its links are read line by line")
+    runs.sort(key=lambda run: run.first_line)
     return Blocks(tuple(runs), tuple(html), tuple(items), definitions, tuple(problems))
 
 
