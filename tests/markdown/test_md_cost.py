@@ -67,3 +67,60 @@ def item(piece: str, n: int) -> str:
 def test_doubling_the_links_of_one_item_at_most_doubles_the_work(piece: str, n: int) -> None:
     small, large = cost(item(piece, n)), cost(item(piece, 2 * n))
     assert 0 < large <= 2.3 * small, (piece, small, large)
+
+
+# Scans done in C (str.find, regular expressions) run no Python lines, so the two
+# finders that bound them count the characters they examine instead.
+
+
+class _Counted(str):
+    """A run whose ``find`` counts the characters it examines."""
+
+    examined = 0
+
+    def find(self, sub: str, start: Any = None, end: Any = None) -> int:  # type: ignore[override]
+        at = str.find(self, sub, start, end)
+        stop = len(self) if end is None else end
+        _Counted.examined += (at if at >= 0 else stop) - (start or 0)
+        return at
+
+
+def _examined_by_closers(piece: str, n: int) -> int:
+    from listwatch.markdown.scanner import scan_inline
+
+    _Counted.examined = 0
+    scan_inline(_Counted("x " + piece * n))
+    return _Counted.examined
+
+
+@pytest.mark.parametrize("piece", ["<!-- a ", "<? a ", "<![CDATA[ a ", "<!DOCTYPE a "])
+def test_unclosed_comments_and_declarations_are_looked_past_once(piece: str) -> None:
+    small, large = _examined_by_closers(piece, 2000), _examined_by_closers(piece, 4000)
+    assert 0 < large <= 2.3 * small, (small, large)
+
+
+def test_a_domain_run_with_a_bare_url_candidate_at_every_label_is_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from listwatch.markdown import scanner
+
+    examined = 0
+    real = scanner._DOMAIN
+
+    class Counting:
+        def match(self, s: str, pos: int, endpos: int) -> Any:
+            nonlocal examined
+            found = real.match(s, pos, endpos)
+            examined += found.end() - pos if found else 1
+            return found
+
+    monkeypatch.setattr(scanner, "_DOMAIN", Counting())
+
+    def cost_of(n: int) -> int:
+        nonlocal examined
+        examined = 0
+        assert not [f for f in scanner.scan_inline("x " + "www.a.b_" * n) if f.kind == "bare"]
+        return examined
+
+    small, large = cost_of(2000), cost_of(4000)
+    assert 0 < large <= 2.3 * small, (small, large)

@@ -41,13 +41,48 @@ _EMAIL_AUTOLINK = re.compile(
 _ATTR_VALUE = r"""(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*")"""
 _ATTR = r"(?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*(?:\s*=\s*" + _ATTR_VALUE + r")?)"
 _OPEN_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9\-]*" + _ATTR + r"*\s*/?>")
-_OTHER_HTML = re.compile(
-    r"</[A-Za-z][A-Za-z0-9\-]*\s*>"
-    r"|<!-->|<!--->|<!--[\s\S]*?-->"
-    r"|<\?[\s\S]*?\?>"
-    r"|<![A-Za-z][^>]*>"
-    r"|<!\[CDATA\[[\s\S]*?\]\]>"
-)
+_CLOSING_TAG = re.compile(r"</[A-Za-z][A-Za-z0-9\-]*\s*>")
+# Raw HTML that is not a start tag: (opening, what ends it); a declaration is
+# ``<!`` and a letter. A comment may also be just ``<!-->`` or ``<!--->``.
+_OTHER_HTML = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"), ("<!", ">"))
+
+
+class _Closers:
+    """Where the next ``-->``, ``?>``, ``]]>`` or ``>`` is, each looked for once per
+    stretch: an unclosed ``<!--`` repeated along a line would otherwise send every
+    one of them to the end of the line (quadratic). Positions asked for only grow."""
+
+    def __init__(self, s: str, stop: int) -> None:
+        self.s, self.stop = s, stop
+        self.seen: dict[str, tuple[int, int]] = {}  # closer -> (asked from, found at)
+
+    def find(self, closer: str, start: int) -> int:
+        asked = self.seen.get(closer)
+        if asked is not None and asked[0] <= start and (asked[1] < 0 or asked[1] >= start):
+            return asked[1]
+        at = self.s.find(closer, start, self.stop)
+        self.seen[closer] = (start, at)
+        return at
+
+
+def other_html_end(s: str, i: int, closers: _Closers) -> int | None:
+    """End of the closing tag, comment, processing instruction, declaration or CDATA
+    section at ``i``, or None."""
+    stop = closers.stop
+    if s.startswith("</", i, stop):
+        tag = _CLOSING_TAG.match(s, i, stop)
+        return tag.end() if tag else None
+    for short in ("<!-->", "<!--->"):
+        if s.startswith(short, i, stop):
+            return i + len(short)
+    for opening, closer in _OTHER_HTML:
+        if s.startswith(opening, i, stop):
+            if opening == "<!" and not (i + 2 < stop and s[i + 2].isascii()
+                                        and s[i + 2].isalpha()):
+                continue
+            at = closers.find(closer, i + len(opening))
+            return at + len(closer) if at >= 0 else None
+    return None
 # How a browser reads a start tag in an HTML block (the HTML tokenizer, not
 # CommonMark's stricter inline rule): an unquoted value runs to whitespace or ">",
 # so `src=https://img.shields.io/x?color=ccf&label=downloads` is one value.
@@ -69,11 +104,12 @@ def html_link_attrs(source: str, start: int = 0, end: int | None = None) -> list
     """
     stop = len(source) if end is None else end
     found: list[Range] = []
+    closers = _Closers(source, stop)
     i = source.find("<", start, stop)
     while 0 <= i < stop:
-        other = _OTHER_HTML.match(source, i, stop)
-        if other:
-            i = source.find("<", other.end(), stop)
+        other = other_html_end(source, i, closers)
+        if other is not None:
+            i = source.find("<", other, stop)
             continue
         tag = _BROWSER_TAG.match(source, i, stop)
         i = _tag_attrs(source, tag.end(), stop, found) if tag else i + 1
@@ -277,6 +313,7 @@ def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None)
     n = len(s)
     found: list[Found] = []
     openers = _Openers()
+    closers = _Closers(s, n)
     opaque: list[Range] = []  # code spans, autolinks, raw HTML: no bare URLs there
     i = 0
     while i < n:
@@ -294,7 +331,7 @@ def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None)
                 opaque.append((i, end))
             i = end
         elif c == "<":
-            i = _scan_angle(s, i, found, opaque)
+            i = _scan_angle(s, i, found, opaque, closers)
         elif c == "!" and i + 1 < n and s[i + 1] == "[":
             openers.push(i, True)
             i += 2
@@ -311,7 +348,8 @@ def scan_inline(s: str, is_reference: Callable[[str], str | None] | None = None)
     return found
 
 
-def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range]) -> int:
+def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range],
+                closers: _Closers) -> int:
     match = _AUTOLINK.match(s, i)
     if match:
         found.append(Found("autolink", match.span(), dest=match.span(1)))
@@ -327,10 +365,10 @@ def _scan_angle(s: str, i: int, found: list[Found], opaque: list[Range]) -> int:
             found.append(Found("html", match.span(), dest=attr))
         opaque.append(match.span())
         return match.end()
-    match = _OTHER_HTML.match(s, i)
-    if match:
-        opaque.append(match.span())
-        return match.end()
+    other = other_html_end(s, i, closers)
+    if other is not None:
+        opaque.append((i, other))
+        return other
     match = _LOOSE_TAG.match(s, i)
     if match:
         # Not HTML to CommonMark (`<img src=https://x?a=b>`: "=" in an unquoted value),
@@ -387,42 +425,72 @@ _BARE_START = re.compile(r"https?://|www\.", re.IGNORECASE)
 _DOMAIN = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 _TRAILING_PUNCT = "?!.,:*_~"
 _LEFT_BOUNDARY = frozenset(" \t\n*_~(")
-_ENTITY_TAIL = re.compile(r"&[A-Za-z0-9]+;$")
+_ENTITY = re.compile(r"&[A-Za-z0-9]+;")
 
 
-def bare_url_end(s: str, start: int, stop: int) -> int | None:
+class _Domains:
+    """The domain of each bare-URL candidate in one stretch of text, each domain run
+    read once: ``www.a.b_www.a.b_…`` has a candidate at every ``www.``, all inside
+    one run, and reading the run again for each was quadratic."""
+
+    def __init__(self, s: str, stop: int) -> None:
+        self.s, self.stop = s, stop
+        self.run: tuple[int, int, bool, bool, int] | None = None  # start, end, _ flags, dot
+
+    def read(self, at: int) -> tuple[int, bool] | None:
+        """(end of the domain starting at ``at``, whether GFM refuses it: an
+        underscore in one of its last two labels), or None without a domain."""
+        run = self.run
+        if run is None or not run[0] <= at < run[1]:
+            match = _DOMAIN.match(self.s, at, self.stop)
+            if match is None:
+                return None
+            last_dot = self.s.rfind(".", at, match.end())
+            second_dot = self.s.rfind(".", at, last_dot) if last_dot >= 0 else -1
+            last = "_" in self.s[last_dot + 1 if last_dot >= 0 else at : match.end()]
+            second = last_dot >= 0 and "_" in self.s[second_dot + 1 if second_dot >= 0 else at
+                                                     : last_dot]
+            run = self.run = (at, match.end(), last, second, last_dot)
+        start, end, last, second, last_dot = run
+        # Inside the run, a candidate follows a dot: only the last label is its own
+        # when that dot is the run's last one.
+        refused = last if at == last_dot + 1 and at != start else last or second
+        return end, refused
+
+
+def bare_url_end(s: str, start: int, stop: int, domains: _Domains | None = None) -> int | None:
     """End of a GFM extended autolink starting at ``start`` (before ``stop``)."""
     head = _BARE_START.match(s, start, stop)
     if head is None:
         return None
-    domain = _DOMAIN.match(s, head.end(), stop)
-    if domain is None:
+    read = (domains or _Domains(s, stop)).read(head.end())
+    if read is None or read[1]:
         return None
-    parts = domain.group(0).split(".")
-    if any("_" in part for part in parts[-2:]):
-        return None
-    end = head.end() + len(domain.group(0))
+    end = read[0]
     while end < stop and not s[end].isspace() and s[end] != "<":
         end += 1
     return _trim_tail(s, start, end)
 
 
 def _trim_tail(s: str, start: int, end: int) -> int | None:
+    opens = closes = -1  # counted on the first ")"
     while end > start:
         last = s[end - 1]
         if last in _TRAILING_PUNCT:
             end -= 1
         elif last == ")":
-            text = s[start:end]
-            if text.count(")") > text.count("("):
+            if closes < 0:
+                opens, closes = s.count("(", start, end), s.count(")", start, end)
+            if closes > opens:
                 end -= 1
+                closes -= 1
             else:
                 break
         elif last == ";":
-            match = _ENTITY_TAIL.search(s, start, end)
-            if match is None:
+            amp = s.rfind("&", start, end)
+            if amp < 0 or _ENTITY.fullmatch(s, amp, end) is None:
                 break
-            end = match.start()
+            end = amp
         else:
             break
     return end
@@ -440,6 +508,7 @@ def _add_bare_urls(s: str, found: list[Found], opaque: list[Range]) -> None:
         segments.append((pos, len(s)))
     for seg_start, seg_stop in segments:
         pos = seg_start
+        domains = _Domains(s, seg_stop)
         while True:
             head = _BARE_START.search(s, pos, seg_stop)
             if head is None:
@@ -448,7 +517,7 @@ def _add_bare_urls(s: str, found: list[Found], opaque: list[Range]) -> None:
             pos = head.end()
             if start > 0 and s[start - 1] not in _LEFT_BOUNDARY:
                 continue
-            url_end = bare_url_end(s, start, seg_stop)
+            url_end = bare_url_end(s, start, seg_stop, domains)
             if url_end is not None and url_end > head.end():
                 found.append(Found("bare", (start, url_end), dest=(start, url_end)))
                 pos = url_end
