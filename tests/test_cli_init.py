@@ -120,3 +120,33 @@ def test_init_without_a_remote_writes_the_placeholder_and_says_both(tmp_path: Pa
 ])
 def test_repo_from_remote(url: str, repo: str | None) -> None:
     assert repo_from_remote(url) == repo
+
+
+def test_init_takes_the_default_branch_of_a_cloned_origin(tmp_path: Path) -> None:
+    upstream, clone = tmp_path / "upstream", tmp_path / "clone"
+    upstream.mkdir()
+    git("init", "-q", "-b", "trunk", cwd=upstream)
+    (upstream / "README.md").write_text("# L\n", encoding="utf-8")
+    git("add", "README.md", cwd=upstream)
+    git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "one",
+        cwd=upstream)
+    git("clone", "-q", str(upstream), str(clone), cwd=tmp_path)
+    git("checkout", "-q", "-b", "feature", cwd=clone)  # the branch checked out is not it
+    git("remote", "set-url", "origin", "git@github.com:me/my-list.git", cwd=clone)
+    made = run("init", cwd=clone)
+    assert made.returncode == 0, made.stderr
+    target = load_config(clone / "config.toml").targets[0]
+    assert (target.repo, target.branch) == ("me/my-list", "trunk")
+    # Another repository's list: this clone's branch says nothing about it.
+    again = run("init", "--force", "--repo", "someone/else", cwd=clone)
+    assert again.returncode == 0, again.stderr
+    target = load_config(clone / "config.toml").targets[0]
+    assert (target.repo, target.branch) == ("someone/else", None)
+
+
+def test_init_without_a_known_default_branch_leaves_it_to_github(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    git("remote", "add", "origin", "https://github.com/me/my-list.git", cwd=tmp_path)
+    assert run("init", cwd=tmp_path).returncode == 0
+    assert load_config(tmp_path / "config.toml").targets[0].branch is None
+    assert "# branch = " in (tmp_path / "config.toml").read_text(encoding="utf-8")

@@ -81,3 +81,15 @@ def test_links_requires_a_path() -> None:
     result = listwatch("links")
     assert result.returncode == 2
     assert "Missing argument" in result.stderr
+
+
+def test_links_names_the_line_where_nesting_got_too_deep_and_keeps_its_links(
+    tmp_path: Path,
+) -> None:
+    lines = [f"{'  ' * level}- [d{level}](https://x.org/d{level})" for level in range(60)]
+    (tmp_path / "deep.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = listwatch("links", "deep.md", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["links"]) == 60
+    assert result.stderr == ("listwatch: warning: deep.md:50: lists or quotes nested too deep "
+                             "to read as Markdown; their links are read line by line\n")

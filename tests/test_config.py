@@ -41,7 +41,7 @@ def test_defaults_fill_missing_sections() -> None:
          "c.toml:4: [http] timeout: expected a number, got 'soon'"),
         (MINIMAL + "[http]\n\nbogus = 1\n", "c.toml:5: [http] unknown key 'bogus'"),
         (MINIMAL + "[http]\nhost_concurrency = 0\n",
-         "c.toml:4: [http] host_concurrency: must be >= 1, got 0"),
+         "c.toml:4: [http] host_concurrency: must be from 1 to 1000, got 0"),
         (MINIMAL + "files = [\"/abs/*.md\"]\n",
          "c.toml:3: [[targets]] #1 files: glob '/abs/*.md' must be relative"),
         (MINIMAL + "files = [\"docs/[ab.md\"]\n", "has an unclosed '['"),
@@ -105,6 +105,61 @@ def test_cli_reports_config_error_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"listwatch: error: {path}:4: [http] timeout: must be >= 0.1, got -1.0"
+        f"listwatch: error: {path}:4: [http] timeout: must be from 0.1 to 3600, got -1.0"
     )
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ('[check]\ncache_max_age = "100000000000w"',
+     "c.toml:4: [check] cache_max_age: must be from 0 to 3650d (ten years), "
+     "got '100000000000w'"),
+    ("[sources]\ncache_max_age = -5",
+     "c.toml:4: [sources] cache_max_age: must be from 0 to 3650d (ten years), got -5.0"),
+    ("[http]\ntimeout = inf", "c.toml:4: [http] timeout: must be from 0.1 to 3600, got inf"),
+    ("[http]\ntimeout = nan", "c.toml:4: [http] timeout: must be from 0.1 to 3600, got nan"),
+    ("[http]\nmax_concurrency = 100000000000000000",
+     "c.toml:4: [http] max_concurrency: must be from 1 to 10000, got 100000000000000000"),
+    ("[http]\nmax_concurrency = 1e17",
+     "c.toml:4: [http] max_concurrency: expected an integer, got 1e+17"),
+    ("[check]\nfail_hours = inf",
+     "c.toml:4: [check] fail_hours: must be from 0 to 87600.0, got inf"),
+    ('[schedule]\ntimezone = "Mars/Olympus"',
+     "c.toml:4: [schedule] timezone: unknown time zone 'Mars/Olympus' "
+     "(use an IANA name such as UTC or Europe/Berlin)"),
+    ('[schedule]\ntimezone = "../../etc/passwd"',
+     "c.toml:4: [schedule] timezone: unknown time zone '../../etc/passwd' "
+     "(use an IANA name such as UTC or Europe/Berlin)"),
+])
+def test_hostile_values_are_one_exact_line(setting: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(f"{MINIMAL}{setting}\n", Path("c.toml"))
+    assert str(caught.value) == expected
+
+
+def test_a_duration_may_be_a_number_of_seconds() -> None:
+    config = parse_config(MINIMAL + "[check]\ncache_max_age = 3600\n"
+                          "[sources]\ncache_max_age = 90.5\n", Path("c.toml"))
+    assert config.check.cache_max_age_seconds == 3600
+    assert config.sources.cache_max_age_seconds == 90.5
+
+
+def test_a_byte_order_mark_is_not_part_of_the_toml(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (MINIMAL + "[http]\ntimeout = 5\n").encode())
+    assert load_config(path).http.timeout == 5
+    path.write_bytes(b"\xef\xbb\xbf" + (MINIMAL + "[http]\ntimeout = 0\n").encode())
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}:4: [http] timeout: must be from 0.1 to 3600, got 0.0"
+
+
+def test_a_huge_duration_is_not_a_traceback_in_check(tmp_path: Path) -> None:
+    (tmp_path / "l.md").write_text("# L\n", encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(MINIMAL + 'path = "."\n[check]\ncache_max_age = "100000000000w"\n')
+    result = subprocess.run([sys.executable, "-m", "listwatch", "check", "--config", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (f"listwatch: error: {path}:5: [check] cache_max_age: must be "
+                             "from 0 to 3650d (ten years), got '100000000000w'\n")

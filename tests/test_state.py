@@ -287,3 +287,92 @@ def test_history_can_leave_out_runs_that_never_finished(tmp_path: Path) -> None:
         assert len(store.history("https://a.example/")) == 2
         [kept] = store.history("https://a.example/", finished_only=True)
         assert kept.checked_at == T0
+
+
+@pytest.mark.parametrize(("damage", "what"), [
+    ("DROP TABLE verdicts", "table 'verdicts'"),
+    ("ALTER TABLE declined DROP COLUMN reason", "column 'reason' of table 'declined'"),
+])
+def test_a_missing_table_or_column_is_one_clear_error(tmp_path: Path, damage: str,
+                                                      what: str) -> None:
+    path = tmp_path / "state.db"
+    Store.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute(damage)
+    db.commit()
+    db.close()
+    with pytest.raises(ListwatchError) as raised:
+        Store.open(path)
+    assert str(raised.value) == (
+        f"{path}: not a usable state database: {what} is missing; move the file away "
+        "(listwatch starts a new one) or point [state] path elsewhere")
+
+
+def test_a_missing_table_stops_the_cli_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "list.md").write_text("# L\n", encoding="utf-8")
+    (tmp_path / "config.toml").write_text(
+        '[[targets]]\nrepo = "o/r"\npath = "."\nfiles = ["*.md"]\n', encoding="utf-8")
+    state = tmp_path / ".listwatch" / "state.db"
+    Store.open(state).close()
+    db = sqlite3.connect(state)
+    db.execute("DROP TABLE runs")
+    db.commit()
+    db.close()
+    result = subprocess.run([sys.executable, "-m", "listwatch", "check"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "listwatch: error: .listwatch/state.db: not a usable state database: "
+        "table 'runs' is missing; move the file away (listwatch starts a new one) or point "
+        "[state] path elsewhere"]
+
+
+def _verdicts(path: Path) -> list[tuple[str, str, str]]:
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT url, status, checked_at FROM verdicts ORDER BY url, id").fetchall()
+    db.close()
+    return [(str(u), str(s), str(c)) for u, s, c in rows]
+
+
+def test_pruning_keeps_the_window_and_the_last_ok_and_forgets_gone_urls(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        for run in range(6):
+            moment = T0 + timedelta(hours=run)
+            run_id = store.begin_run("check", moment)
+            store.record_verdicts(run_id, [
+                Verdict("https://flaky.example/", "ok" if run == 0 else "broken",
+                        via="get", checked_at=moment),
+                Verdict("https://fine.example/", "ok", via="get", checked_at=moment),
+                Verdict("https://back.example/", "ok" if run in (1, 4) else "timeout",
+                        via="get", checked_at=moment),
+                Verdict("https://excluded.example/", "skipped", via="filter",
+                        checked_at=moment),
+            ])
+        gone_id = store.begin_run("check", T0 - timedelta(days=100))
+        store.record_verdicts(gone_id, [Verdict("https://gone.example/", "ok", via="get",
+                                                checked_at=T0 - timedelta(days=100))])
+        kept = {url: store.history(url, limit=3) for url in ("https://flaky.example/",
+                                                             "https://back.example/")}
+        removed = store.prune_verdicts(3, forget_before=T0 - timedelta(days=90))
+        assert removed == 1 + 2 + 5 + 4 + 6
+        assert store.prune_verdicts(3, forget_before=T0 - timedelta(days=90)) == 0
+        # What the flakiness window reads (newest first, up to the first OK) is intact.
+        def window(history: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+            alive = [n for n, v in enumerate(history) if v.status == "ok"]
+            return history[: alive[0] + 1] if alive else history
+
+        for url, history in kept.items():
+            assert window(store.history(url, limit=3)) == window(history)
+        assert len(kept["https://flaky.example/"]) == 3
+        assert store.last_ok("https://flaky.example/") is not None
+    hours = {url: [c[11:16] for u, _, c in _verdicts(path) if u == url]
+             for url in ("https://flaky.example/", "https://fine.example/",
+                         "https://back.example/")}
+    assert hours == {"https://flaky.example/": ["12:00", "15:00", "16:00", "17:00"],
+                     "https://fine.example/": ["17:00"],
+                     "https://back.example/": ["16:00", "17:00"]}
+    assert {u for u, _, _ in _verdicts(path)}.isdisjoint({"https://gone.example/",
+                                                          "https://excluded.example/"})

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from listwatch import __version__
-from listwatch.errors import InternalError, ListwatchError
+from listwatch.errors import InputError, InternalError, ListwatchError
 from listwatch.redact import redact_text
 from listwatch.text import one_line
 
@@ -97,6 +97,37 @@ def write_output(text: str, output: Path | None) -> None:
     write_atomic(output, text.encode("utf-8"))
 
 
+def refuse_list_output(output: Path | None, config_path: Path | None,
+                       paths: Sequence[str] = ()) -> None:
+    """Fail when ``output`` is one of the lists read: a report must not replace a list.
+
+    The lists are the files named on the command line (``paths``); without any, the
+    files the ``files`` globs of configured targets with a local checkout take in.
+    """
+    if output is None or not output.exists():
+        return
+    from listwatch.paths import expand_arguments, glob_match
+
+    target = output.resolve()
+    if paths:
+        hit = any(file.fs_path.resolve() == target for file in expand_arguments(paths)[0])
+    else:
+        from listwatch.pipeline import resolve_config
+
+        hit = False
+        for listed in resolve_config(config_path).targets:
+            if listed.path is None:
+                continue
+            try:
+                relative = target.relative_to(listed.path.resolve()).as_posix()
+            except ValueError:
+                continue
+            hit = hit or any(glob_match(pattern, relative) for pattern in listed.files)
+    if hit:
+        raise InputError(f"{output}: is a list that listwatch reads; write the report "
+                         "elsewhere (--output)")
+
+
 def verbosity_options(func: F) -> F:
     """``--quiet`` / ``--verbose``, passed on as ``verbosity`` (the last one given wins)."""
     options = (
@@ -141,12 +172,14 @@ def cli() -> None:
 @friendly_errors
 def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Print every link and entry of PATHS (files, or folders of *.md). No network."""
-    from listwatch.markdown import extract_entries, extract_links, read_document
+    from listwatch.markdown import read_document, read_list
     from listwatch.paths import expand_arguments
     from listwatch.publish.report import render_links
 
     files, found_problems = expand_arguments(paths)
+    refuse_list_output(output, None, paths)
     problems: list[ListwatchError] = list(found_problems)
+    notes: list[str] = []
     parsed = []
     for file in files:
         try:
@@ -154,11 +187,14 @@ def links(paths: tuple[str, ...], fmt: str, output: Path | None) -> None:
         except ListwatchError as exc:
             problems.append(exc)
             continue
-        found = extract_links(document)
-        parsed.append((document, found, extract_entries(document, found)))
+        reading = read_list(document)
+        notes.extend(reading.problems)
+        parsed.append((document, reading.links, reading.entries))
     for problem in problems:
         click.echo(f"listwatch: error: {one_line(redact_text(str(problem)), limit=2000)}",
                    err=True)
+    for note in notes:
+        click.echo(f"listwatch: warning: {one_line(redact_text(note), limit=2000)}", err=True)
     if parsed:
         write_output(render_links(parsed, fmt), output)
     if problems:
@@ -181,6 +217,7 @@ def check(paths: tuple[str, ...], config_path: Path | None, fmt: str, output: Pa
     """Check every link of the configured lists, or of PATHS."""
     from listwatch.pipeline import JobOptions, run
 
+    refuse_list_output(output, config_path, paths)
     report = run(JobOptions(mode="check", config_path=config_path, paths=paths,
                             changed_since=changed_since, use_cache=not no_cache,
                             progress=_progress(fmt, output, verbosity)))
@@ -202,6 +239,7 @@ def run(config_path: Path | None, dry_run: bool, fmt: str, output: Path | None,
     """Run the whole job: check, gather facts, propose edits, open or update the PR."""
     from listwatch.pipeline import JobOptions, run
 
+    refuse_list_output(output, config_path)
     report = run(JobOptions(mode="run", config_path=config_path, dry_run=dry_run,
                             use_cache=not no_cache,
                             progress=_progress(fmt, output, verbosity)))
@@ -223,7 +261,7 @@ def schedule(config_path: Path | None, dry_run: bool, run_now: bool) -> None:
 @cli.command()
 @click.option("--repo", default=None,
               help="The GitHub repository that holds the list [default: the git origin "
-                   "remote's, else owner/name].")
+                   "remote's (and its default branch), else owner/name].")
 @click.option("--files", "patterns", multiple=True, default=("**/*.md",), show_default=True,
               help="Glob of list files (repeatable).")
 @click.option("--path", "local_path", default=None, help="A local checkout to read instead.")
@@ -240,15 +278,18 @@ def init(repo: str | None, patterns: tuple[str, ...], local_path: str | None,
         PLACEHOLDER_REPO,
         WORKFLOW_PATH,
         next_steps,
+        origin_default_branch,
         origin_repo,
         write_starter_files,
     )
 
     origin = origin_repo()
     repo = repo or origin or PLACEHOLDER_REPO
+    branch = origin_default_branch() if origin is not None and repo == origin else None
     written = write_starter_files(config_path or Path("config.toml"),
                                   workflow_path or WORKFLOW_PATH, repo=repo,
-                                  patterns=patterns, local_path=local_path, force=force)
+                                  patterns=patterns, local_path=local_path, force=force,
+                                  branch=branch)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo("next steps:")

@@ -38,8 +38,13 @@ def _commented(default: Any) -> Any:
     return field(default=default, metadata={"commented": True})
 
 
-def _at_least(low: float) -> Check:
-    return lambda v: None if v >= low else f"must be >= {low}, got {v}"
+def _between(low: float, high: float) -> Check:
+    """A number from ``low`` to ``high`` (so never infinite, never NaN)."""
+    return lambda v: None if low <= v <= high else f"must be from {low} to {high}, got {v}"
+
+
+# The longest duration any setting takes: ten years, far inside what dates can hold.
+MAX_DURATION_S = 10 * 365 * 86400
 
 
 def _duration_seconds(value: str | int | float) -> float:
@@ -55,9 +60,21 @@ def _duration_seconds(value: str | int | float) -> float:
 
 def _valid_duration(value: Any) -> str | None:
     try:
-        _duration_seconds(value)
+        seconds = _duration_seconds(value)
     except ValueError as exc:
         return str(exc)
+    if not 0 <= seconds <= MAX_DURATION_S:  # also false for NaN
+        return f"must be from 0 to 3650d (ten years), got {value!r}"
+    return None
+
+
+def _valid_timezone(value: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name such as UTC or Europe/Berlin)"
     return None
 
 
@@ -140,26 +157,26 @@ class Target:
 class HttpConfig:
     """The shared HTTP client."""
 
-    timeout: float = _check(_at_least(0.1), default=20.0)
-    max_concurrency: int = _check(_at_least(1), default=64)
-    host_concurrency: int = _check(_at_least(1), default=4)
-    host_interval: float = _check(_at_least(0), default=0.25)
+    timeout: float = _check(_between(0.1, 3600), default=20.0)
+    max_concurrency: int = _check(_between(1, 10_000), default=64)
+    host_concurrency: int = _check(_between(1, 1000), default=4)
+    host_interval: float = _check(_between(0, 3600), default=0.25)
     user_agent: str = _commented(DEFAULT_USER_AGENT)
-    max_redirects: int = _check(_at_least(1), default=10)
+    max_redirects: int = _check(_between(1, 100), default=10)
 
 
 @dataclass(frozen=True)
 class CheckConfig:
     """Link checking: what to check, what counts as broken, how hard to retry."""
 
-    fail_runs: int = _check(_at_least(1), default=2)
-    fail_hours: float = _check(_at_least(0), default=24.0)
-    cache_max_age: str = _check(_valid_duration, default="1d")
+    fail_runs: int = _check(_between(1, 1000), default=2)
+    fail_hours: float = _check(_between(0, MAX_DURATION_S / 3600), default=24.0)
+    cache_max_age: str | float = _check(_valid_duration, default="1d")
     exclude: tuple[str, ...] = _check(_valid_regexes, default=())
     include: tuple[str, ...] = _check(_valid_regexes, default=())
     accept: tuple[int, ...] = _check(_valid_status_codes, default=())
-    retries: int = _check(_at_least(0), default=2)
-    retry_after_max: float = _check(_at_least(0), default=60.0)
+    retries: int = _check(_between(0, 100), default=2)
+    retry_after_max: float = _check(_between(0, 86400), default=60.0)
     private_addresses: bool = False
 
     @property
@@ -179,7 +196,7 @@ class ScheduleConfig:
     """When `listwatch schedule` runs the job."""
 
     cron: str = _check(_valid_cron, default="0 4 * * 1")
-    timezone: str = "UTC"
+    timezone: str = _check(_valid_timezone, default="UTC")
 
 
 def _valid_author(value: str) -> str | None:
@@ -206,7 +223,7 @@ class PrConfig:
     assignees: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
     author: str = _check(_valid_author, default="")
-    write_interval: float = _check(_at_least(0), default=1.0)
+    write_interval: float = _check(_between(0, 3600), default=1.0)
 
 
 @dataclass(frozen=True)
@@ -227,7 +244,7 @@ class SourcesConfig:
     dblp: bool = True
     semantic_scholar: bool = True
     wayback: bool = True
-    cache_max_age: str = _check(_valid_duration, default="7d")
+    cache_max_age: str | float = _check(_valid_duration, default="7d")
 
     @property
     def cache_max_age_seconds(self) -> float:
@@ -446,7 +463,9 @@ def _build(
 
 
 def parse_config(text: str, path: Path) -> Config:
-    """Validate TOML ``text`` (read from ``path``) into a ``Config``."""
+    """Validate TOML ``text`` (read from ``path``) into a ``Config``; a UTF-8
+    byte-order mark, which editors on Windows write, is not part of the TOML."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -17,7 +17,7 @@ import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from listwatch import net
@@ -26,7 +26,7 @@ from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import ServiceError
 from listwatch.gitdiff import Changed
 from listwatch.identifiers import arxiv_ref, github_repo
-from listwatch.markdown import Document, extract_entries, extract_links
+from listwatch.markdown import Document, read_list
 from listwatch.model import Entry, Link, PaperFacts, Publication, RepoFacts, Verdict
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.context import Arriving
@@ -85,6 +85,7 @@ class Parsed:
     links: tuple[Link, ...] = field(repr=False)
     entries: tuple[Entry, ...] = field(repr=False)
     focus: Changed | None = field(default=None, repr=False)
+    problems: tuple[str, ...] = ()
 
     @property
     def checked_links(self) -> tuple[Link, ...]:
@@ -131,10 +132,10 @@ def parse(sources: Iterable[ListSource],
     parsed = []
     for source in sources:
         for document in source.documents:
-            links = extract_links(document)
+            reading = read_list(document)
             lines = None if focus is None else focus.get((id(source), document.path), Changed())
-            parsed.append(Parsed(source, document, links, extract_entries(document, links),
-                                 lines))
+            parsed.append(Parsed(source, document, reading.links, reading.entries, lines,
+                                 reading.problems))
     return tuple(parsed)
 
 
@@ -167,6 +168,7 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
     github, arxiv, wayback = repos.result(), papers.result(), archived.result()
     publications = found.result()
     problems = [problem for source in sources for problem in source.problems]
+    problems.extend(problem for item in parsed for problem in item.problems)
     return Findings(
         sources=tuple(sources), parsed=parsed, verdicts=verdicts.result(),
         facts=Facts(repos=github.facts, papers=arxiv.facts,
@@ -297,9 +299,10 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
     if outage := network_outage(raw.values()):  # the network failed, not the links
         raise ServiceError(outage)
     fresh = [v for v in raw.values() if v.via != "cache"]
-    histories = {v.url: store.history(v.url, limit=config.check.fail_runs + 5,
-                                      finished_only=True) for v in fresh}
+    keep = config.check.fail_runs + 5
+    histories = {v.url: store.history(v.url, limit=keep, finished_only=True) for v in fresh}
     store.record_verdicts(context.run_id, fresh)
+    store.prune_verdicts(keep, context.now - timedelta(days=90, hours=config.check.fail_hours))
     return {url: (assess(v, histories[url], config.check, context.now)
                   if flakiness and url in histories else v)
             for url, v in raw.items()}

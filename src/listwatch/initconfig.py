@@ -76,12 +76,15 @@ def _section(name: str, defaults: Any) -> list[str]:
 
 
 def starter_config(repo: str, patterns: Sequence[str], local_path: str | None,
-                   defaults: Mapping[str, Any] | None = None) -> str:
+                   defaults: Mapping[str, Any] | None = None,
+                   branch: str | None = None) -> str:
     """The starter config's text: one target, then every section at its defaults."""
     path_line = f"path = {toml_value(local_path)}" if local_path else \
         '# path = "/local/checkout"   # read the files from a local checkout instead'
+    branch_line = f"branch = {toml_value(branch)}" if branch else \
+        '# branch = "main"            # default: the repository\'s default branch'
     lines = [HEADER, "", *_purpose(Target), "[[targets]]", f"repo = {toml_value(repo)}",
-             f"files = {toml_value(list(patterns))}", path_line]
+             branch_line, f"files = {toml_value(list(patterns))}", path_line]
     for name, section in (section_defaults() if defaults is None else defaults).items():
         lines.extend(_section(name, section))
     return "\n".join(lines) + "\n"
@@ -126,7 +129,7 @@ def _from_root(path: Path, workflow_path: Path) -> str:
 
 def write_starter_files(config_path: Path, workflow_path: Path, *, repo: str,
                         patterns: Sequence[str], local_path: str | None,
-                        force: bool) -> list[Path]:
+                        force: bool, branch: str | None = None) -> list[Path]:
     """Write the starter config and the workflow; refuse to overwrite either unless
     ``force`` (then nothing is written). Returns the paths written."""
     existing = [path for path in (config_path, workflow_path) if path.exists()]
@@ -138,7 +141,7 @@ def write_starter_files(config_path: Path, workflow_path: Path, *, repo: str,
         problem = glob_problem(pattern)
         if problem:
             raise ConfigError(f"--files: {problem}")
-    config = starter_config(repo, patterns, local_path)
+    config = starter_config(repo, patterns, local_path, branch=branch)
     parse_config(config, config_path)
     workflow = workflow_text(_from_root(config_path, workflow_path))
     workflow_path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,14 +164,30 @@ def repo_from_remote(url: str) -> str | None:
     return full_name if is_full_name(full_name) else None
 
 
-def origin_repo(cwd: Path | None = None) -> str | None:
-    """``owner/name`` of the git ``origin`` remote of ``cwd``, or None."""
+def _git(*args: str, cwd: Path | None) -> str | None:
+    """The output of a read-only git command, or None when git or the answer is missing."""
     try:
-        done = subprocess.run(["git", "config", "--get", "remote.origin.url"], cwd=cwd,
-                              capture_output=True, text=True, timeout=10, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return repo_from_remote(done.stdout) if done.returncode == 0 else None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def origin_repo(cwd: Path | None = None) -> str | None:
+    """``owner/name`` of the git ``origin`` remote of ``cwd``, or None."""
+    url = _git("config", "--get", "remote.origin.url", cwd=cwd)
+    return repo_from_remote(url) if url else None
+
+
+def origin_default_branch(cwd: Path | None = None) -> str | None:
+    """The default branch of ``origin`` as the clone recorded it (``origin/HEAD``), or
+    None (a repository that was not cloned: then GitHub is asked at run time)."""
+    head = _git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=cwd)
+    prefix = "refs/remotes/origin/"
+    if head is None or not head.startswith(prefix) or len(head) == len(prefix):
+        return None
+    return head[len(prefix):]
 
 
 def next_steps(repo: str, origin: str | None) -> list[str]:

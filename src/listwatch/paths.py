@@ -75,6 +75,24 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def unmatched(paths: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    """The patterns that match none of the paths, in the order given."""
+    listed = list(paths)
+    return [g for g in patterns if not any(glob_match(g, p) for p in listed)]
+
+
+def leaves(root: Path, path: Path) -> bool:
+    """True when ``path``, its symbolic links followed, lies outside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+OUTSIDE = "is a symbolic link to a file outside the repository; not read"
+
+
 def repository_files(root: Path) -> frozenset[str]:
     """Every file under ``root`` as a repository-relative posix path (``.git`` left out)."""
     return frozenset(
@@ -114,10 +132,15 @@ def expand_arguments(arguments: Iterable[str]) -> tuple[list[LocalFile], list[In
                 problems.append(InputError(f"{argument}: directory has no Markdown (*.md) files"))
                 continue
             root = find_root(path.resolve()) or path.resolve()
+            container = find_root(path.absolute()) or path.absolute()
         else:
             found = [path]
             root = find_root(path.resolve()) or path.resolve().parent
+            container = find_root(path.absolute().parent) or path.absolute().parent
         for file in found:
+            if file.is_symlink() and leaves(container, file):
+                problems.append(InputError(f"{file.as_posix()}: {OUTSIDE}"))
+                continue
             resolved = file.resolve()
             if resolved in seen:
                 continue

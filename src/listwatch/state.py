@@ -33,7 +33,7 @@ from pathlib import Path
 from types import TracebackType
 
 from listwatch.errors import ListwatchError
-from listwatch.model import OK_STATUSES, CacheEntry, Hop, Verdict, as_status
+from listwatch.model import FAILURE_STATUSES, OK_STATUSES, CacheEntry, Hop, Verdict, as_status
 from listwatch.redact import has_secret, redact_text, redact_url
 
 MIGRATIONS: tuple[str, ...] = (
@@ -172,6 +172,7 @@ class Store:
             db.execute("PRAGMA foreign_keys=ON")
             _private(path)
             _migrate(db, path)
+            _verify(db, path)
         except sqlite3.DatabaseError as exc:
             db.close()
             os.close(handle)
@@ -309,6 +310,39 @@ class Store:
                 rows,
             )
         return len(rows)
+
+    def prune_verdicts(self, keep_per_url: int, forget_before: datetime) -> int:
+        """Drop the verdicts no run will read again; return how many went.
+
+        The flakiness window reads a URL's ``history`` newest first, passes over
+        ``skipped`` verdicts and stops at the first that is not a failure; the OK
+        cache reads its newest OK verdict. So kept for each URL: that newest OK
+        verdict, and the failures since the last verdict that was not one (that one
+        included), at most ``keep_per_url``. A ``skipped`` verdict (an excluded
+        link) says nothing and is never kept; a URL not checked since
+        ``forget_before`` (gone from the lists) is forgotten.
+        """
+        alive = ", ".join("?" for _ in OK_STATUSES)
+        failing = ", ".join("?" for _ in FAILURE_STATUSES)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM verdicts WHERE url IN (SELECT url FROM verdicts GROUP BY url "
+                "HAVING MAX(checked_at) < ?)", (_text(forget_before),))
+            gone = cursor.rowcount
+            cursor = db.execute(
+                "DELETE FROM verdicts WHERE id IN (SELECT id FROM ("
+                " SELECT id, status, newest,"
+                "  MIN(CASE WHEN alive THEN newest END) OVER (PARTITION BY url) AS ok_at,"
+                "  MIN(CASE WHEN ends THEN newest END) OVER (PARTITION BY url) AS end_at"
+                " FROM ("
+                f"  SELECT id, url, status, status IN ({alive}) AS alive,"
+                f"   status NOT IN ({failing}) AND status != 'skipped' AS ends,"
+                "   ROW_NUMBER() OVER (PARTITION BY url ORDER BY checked_at DESC, id DESC)"
+                "   AS newest FROM verdicts))"
+                " WHERE newest IS NOT ok_at AND (status = 'skipped' OR newest > ?"
+                "  OR newest > end_at))",
+                (*OK_STATUSES, *FAILURE_STATUSES, keep_per_url))
+            return gone + cursor.rowcount
 
     def history(self, url: str, limit: int = 10, *,
                 finished_only: bool = False) -> tuple[Verdict, ...]:
@@ -461,6 +495,40 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    """Every table of ``db`` with its column names."""
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {table: {row[1] for row in db.execute(f'PRAGMA table_info("{table}")')}
+            for table in tables}
+
+
+def _expected_columns() -> dict[str, set[str]]:
+    """The tables and columns the migrations make, from an empty in-memory database."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS:
+            for statement in _statements(script):
+                scratch.execute(statement)
+        return _columns(scratch)
+    finally:
+        scratch.close()
+
+
+def _verify(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database whose schema version claims tables or columns it lacks (a
+    file edited by hand, or copied from elsewhere), before a query fails mid-run."""
+    have = _columns(db)
+    for table, columns in _expected_columns().items():
+        missing = sorted(columns - have.get(table, set()))
+        if table not in have or missing:
+            what = f"table {table!r}" if table not in have else (
+                f"column {missing[0]!r} of table {table!r}")
+            raise ListwatchError(
+                f"{path}: not a usable state database: {what} is missing; move the file "
+                "away (listwatch starts a new one) or point [state] path elsewhere")
 
 
 def _statements(script: str) -> list[str]:

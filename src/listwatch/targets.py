@@ -19,10 +19,18 @@ from urllib.parse import quote
 from listwatch import net
 from listwatch.config import Target
 from listwatch.credentials import PUBLIC_API_URL, github_api_url, github_token
-from listwatch.errors import GitHubError, GitHubRateLimited, ListwatchError
+from listwatch.errors import GitHubError, GitHubRateLimited, InputError, ListwatchError
 from listwatch.markdown import Document, read_document
+from listwatch.markdown.document import decode_document
 from listwatch.net.services import GITHUB_LIST
-from listwatch.paths import expand_arguments, matching, repository_files
+from listwatch.paths import (
+    OUTSIDE,
+    expand_arguments,
+    leaves,
+    matching,
+    repository_files,
+    unmatched,
+)
 
 RAW_HOST = "https://raw.githubusercontent.com"
 # Answers the reader handles itself; 5xx and 429 are retried by `net.send`.
@@ -70,22 +78,32 @@ def read_local(target: Target) -> ListSource:
     documents: list[Document] = []
     problems: list[str] = []
     for rel in matching(all_paths, target.files):
+        if leaves(root, root / rel):
+            problems.append(f"{rel}: {OUTSIDE}")
+            continue
         try:
             documents.append(read_document(root / rel, rel))
         except ListwatchError as exc:
             problems.append(str(exc))
-    if not documents and not problems:
-        problems.append(f"{target.repo}: no file under {root} matches {', '.join(target.files)}")
+    problems.extend(f"{target.repo}: no file under {root} matches {glob}"
+                    for glob in unmatched(all_paths, target.files))
+    _refuse(problems)
     return ListSource(target=target, documents=tuple(documents), repo_paths=all_paths,
-                      ref=target.branch, commit=None, tree=None, root=root,
-                      problems=tuple(problems))
+                      ref=target.branch, commit=None, tree=None, root=root)
+
+
+def _refuse(problems: Sequence[str]) -> None:
+    """A list file that cannot be read, or a glob that reads nothing, stops the run:
+    checking the rest and reporting success would hide it."""
+    if problems:
+        raise InputError("; ".join(problems))
 
 
 def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
     """List sources for files named on the command line, one per repository root.
 
-    Problems (a missing path, an unreadable file) are returned, not raised, so the
-    other files are still checked.
+    Raises ``InputError`` naming every path that cannot be read (missing, not a
+    list, a link out of the repository); the second value is kept empty.
     """
     files, problems = expand_arguments(arguments)
     by_root: dict[Path, list[Document]] = {}
@@ -95,6 +113,7 @@ def read_paths(arguments: Sequence[str]) -> tuple[list[ListSource], list[str]]:
             by_root.setdefault(file.root, []).append(read_document(file.fs_path, file.display))
         except ListwatchError as exc:
             messages.append(str(exc))
+    _refuse(messages)
     sources = [
         ListSource(target=Target(repo=f"local/{root.name}", path=root),
                    documents=tuple(documents), repo_paths=repository_files(root), ref=None,
@@ -168,22 +187,27 @@ class _GitHubReader:
         )
         documents: list[Document] = []
         problems: list[str] = []
-        for path, text in zip(wanted, texts, strict=True):
-            if isinstance(text, str):
-                documents.append(Document.from_text(text, path))
-            else:
-                problems.append(f"{target.repo}: {path}: {text.message}")
-        if not wanted:
-            problems.append(f"{target.repo}@{ref}: no file matches {', '.join(target.files)}")
+        for path, data in zip(wanted, texts, strict=True):
+            if isinstance(data, _Problem):
+                problems.append(f"{target.repo}: {path}: {data.message}")
+                continue
+            try:
+                documents.append(decode_document(data, path))
+            except InputError as exc:
+                problems.append(f"{target.repo}: {exc}")
+        problems.extend(f"{target.repo}@{ref}: no file matches {glob}"
+                        for glob in unmatched(blobs, target.files))
+        _refuse(problems)
+        notes: tuple[str, ...] = ()
         if tree.get("truncated"):
-            problems.append(f"{target.repo}: the repository tree is too large for one request; "
-                            "some files may be missing (use a local `path`)")
+            notes = (f"{target.repo}: the repository tree is too large for one request; "
+                     "some files may be missing (use a local `path`)",)
         return ListSource(target=target, documents=tuple(documents),
                           repo_paths=frozenset(blobs), ref=ref, commit=commit,
-                          tree=tree_sha, root=None,
-                          problems=tuple(problems))
+                          tree=tree_sha, root=None, problems=notes)
 
-    async def _content(self, repo: str, ref: str, path: str, sha: str | None) -> str | _Problem:
+    async def _content(self, repo: str, ref: str, path: str, sha: str | None
+                       ) -> bytes | _Problem:
         if self.api_url == PUBLIC_API_URL:
             url = f"{RAW_HOST}/{repo}/{quote(ref, safe='')}/{quote(path)}"
             try:
@@ -200,10 +224,7 @@ class _GitHubReader:
             if not isinstance(blob, dict) or not isinstance(blob.get("content"), str):
                 return _Problem("malformed blob")
             raw = base64.b64decode(blob["content"])
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return _Problem(f"not UTF-8 (byte {exc.start})")
+        return raw
 
 
 def _branch_head(branch: object) -> tuple[str | None, str | None]:

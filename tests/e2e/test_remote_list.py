@@ -56,13 +56,27 @@ def test_missing_repository_is_one_clear_line(world, tmp_path: Path) -> None:
         "(is the repository public, or does the token have access?)")
 
 
-def test_no_matching_files_is_said(world, tmp_path: Path) -> None:
+def test_a_glob_that_matches_nothing_fails_the_check(world, tmp_path: Path) -> None:
     world.github.repo("mental2008/awesome-papers").files({"README.md": README})
-    result = world.run_cli("check", "--config", str(write_config(tmp_path, '["lists/*.md"]')),
-                           "--format", "json")
-    assert result.returncode == 0, result.stderr
-    assert load(result.stdout)["warnings"] == [
-        "mental2008/awesome-papers@main: no file matches lists/*.md"]
+    result = world.run_cli("check", "--config",
+                           str(write_config(tmp_path, '["README.md", "lists/*.md"]')))
+    assert result.returncode == 2
+    assert result.stderr == ("listwatch: error: mental2008/awesome-papers@main: no file "
+                             "matches lists/*.md\n")
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"# L\n\0\n", "binary file (NUL byte at offset 4, line 2)"),
+    (b"# L\n\xff\n", "not valid UTF-8 (byte offset 4, line 2)"),
+])
+def test_a_list_file_that_cannot_be_read_fails_the_check(world, tmp_path: Path, content: bytes,
+                                                         problem: str) -> None:
+    world.github.repo("mental2008/awesome-papers").files(
+        {"paper-list/llm.md": LLM, "paper-list/bad.md": content})
+    result = world.run_cli("check", "--config", str(write_config(tmp_path)))
+    assert result.returncode == 2
+    assert result.stderr == (f"listwatch: error: mental2008/awesome-papers: "
+                             f"paper-list/bad.md: {problem}\n")
 
 
 def test_a_passing_github_error_is_retried(world, tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ _WEB = ("http://", "https://")
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table", "strikethrough"])
+    # As deep as GitHub renders nested lists and quotes (markdown-it's preset stops at 20).
+    md = MarkdownIt("commonmark", {"linkify": True, "maxNesting": 100})
+    md.enable(["linkify", "table", "strikethrough"])
     # Compare destinations as written and unescaped, not percent-encoded.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     # GFM links bare e-mail addresses as mailto:, never as web links.
@@ -62,6 +64,24 @@ def _is_gfm_bare(text: str) -> bool:
     return text.lower().startswith(("http://", "https://", "www."))
 
 
+_DELIMITER_TOKENS = ("em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close")
+
+
+def _after_gfm_boundary(children: list, index: int) -> bool:
+    """GFM links bare text only at a line start, after whitespace or after one of
+    ``*_~(`` (linkify-it also links after ``<``, ``=``, quotes…): true when the
+    linkify link opened by ``children[index]`` is so placed."""
+    if index == 0:
+        return True
+    before = children[index - 1]
+    if before.type in ("softbreak", "hardbreak") or before.type in _DELIMITER_TOKENS:
+        return True
+    if before.type == "text":
+        return not before.content or before.content[-1].isspace() or \
+            before.content[-1] in "*_~("
+    return False
+
+
 def reference_web_links(text: str) -> list[tuple[int, str]]:
     """(1-based line, href) of every http(s) link in ``text``."""
     if text.startswith("\ufeff"):
@@ -91,12 +111,15 @@ def reference_web_links(text: str) -> list[tuple[int, str]]:
                 found.extend((line + extra, href) for extra, href in _html_links(child.content))
                 line += child.content.count("\n")
             elif child.type == "image":
-                found.append((line, str(child.attrs.get("src", ""))))
+                src = str(child.attrs.get("src", ""))
+                if (src, str(child.attrs.get("title") or "")) not in definitions:
+                    found.append((line, src))
+                # else a reference usage (`![][r1]`): reported at the definition's line
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if child.markup == "linkify":
                     shown = children[index + 1].content if index + 1 < len(children) else ""
-                    if not _is_gfm_bare(shown):
+                    if not _is_gfm_bare(shown) or not _after_gfm_boundary(children, index):
                         continue
                 elif (
                     child.markup != "autolink"

@@ -220,3 +220,27 @@ def test_paper_link_after_the_tag_when_entry_has_no_links() -> None:
     assert applied(doc, proposals) == seen + (
         rf"* Bare ([SOSP 2024](../../reading-notes/conference/sosp-2024/)) \[[Paper]({ACM})]"
         + "\n")
+
+
+NIPS_HTTP = "http://papers.nips.cc/paper/2020/hash/abc-Abstract.html"
+NIPS_SEEN = (r"* Seen (NeurIPS 2019) \[[Paper](https://papers.nips.cc/paper/2019/x.html)]"
+             "\n")
+
+
+def test_a_new_paper_link_takes_https_where_the_list_links_its_host_so() -> None:
+    doc, proposals = run(NIPS_SEEN + "* Bare (arXiv 2312.12456)\n",
+                         publications=[published("2312.12456", "NeurIPS", 2020, url=NIPS_HTTP)])
+    added = applied(doc, proposals)
+    assert "https://papers.nips.cc/paper/2020/hash/abc-Abstract.html" in added
+    assert "http://papers.nips.cc" not in added
+
+
+def test_a_new_paper_link_keeps_http_when_the_list_does_or_normalising_is_off() -> None:
+    plain = NIPS_SEEN.replace("https://", "http://")
+    doc, proposals = run(plain + "* Bare (arXiv 2312.12456)\n",
+                         publications=[published("2312.12456", "NeurIPS", 2020, url=NIPS_HTTP)])
+    assert f"[Paper]({NIPS_HTTP})" in applied(doc, proposals)
+    doc, proposals = run(NIPS_SEEN + "* Bare (arXiv 2312.12456)\n",
+                         publications=[published("2312.12456", "NeurIPS", 2020, url=NIPS_HTTP)],
+                         cfg=config(normalise=NormaliseConfig(https=False)))
+    assert f"[Paper]({NIPS_HTTP})" in applied(doc, proposals)

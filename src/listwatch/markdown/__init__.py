@@ -9,12 +9,15 @@ from listwatch.markdown.document import Document, read_document
 from listwatch.markdown.edits import EditConflict, apply_edits
 from listwatch.markdown.entries import extract_entries
 from listwatch.markdown.links import extract_links
+from listwatch.markdown.reading import ListReading, read_list
 
 __all__ = [
     "Document",
     "EditConflict",
+    "ListReading",
     "apply_edits",
     "extract_entries",
     "extract_links",
     "read_document",
+    "read_list",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -31,11 +31,14 @@ class InlineRun:
     content: str
     segments: tuple[Segment, ...]
     first_line: int  # 0-based line of the block
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(seg[0] for seg in self.segments))
 
     def to_source(self, offset: int) -> int | None:
         """Source offset of run offset ``offset`` (None if it is not in the source)."""
-        starts = [seg[0] for seg in self.segments]
-        index = bisect.bisect_right(starts, offset) - 1
+        index = bisect.bisect_right(self._starts, offset) - 1
         if index < 0:
             return None
         start, end, source = self.segments[index]
@@ -67,15 +70,28 @@ class Definition:
 
 @dataclass(frozen=True)
 class Blocks:
+    """``problems`` are places the block structure could not be read (``file:line:
+    what``); their links are still found, line by line."""
+
     runs: tuple[InlineRun, ...]
     html_lines: tuple[tuple[int, int], ...]  # 0-based [start, end) of HTML blocks
     items: tuple[ListItem, ...]
     definitions: dict[str, Definition]
+    problems: tuple[str, ...] = ()
+
+
+# markdown-it stops reading, silently, at this depth of open blocks (a list item
+# costs two: the list and the item). Its CommonMark preset allows 20, which ten
+# nested lists reach; real lists stay far below 100.
+MAX_NESTING = 100
+# The container marks at the start of a line: quote markers, list markers, indentation.
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t>]|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))*")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable(["table", "strikethrough"]).disable("inline")
 
 
 def _lines(doc: Document) -> list[tuple[int, str]]:
@@ -168,6 +184,8 @@ def parse_blocks(doc: Document) -> Blocks:
     stack: list[int] = []
     pending: list[_PendingItem] = []
     cell_depth = 0
+    cuts = _nesting_cuts(tokens)
+    unplaced: list[tuple[int, int]] = []
     for position, token in enumerate(tokens):
         kind = token.type
         if kind in ("th_open", "td_open"):
@@ -187,6 +205,7 @@ def parse_blocks(doc: Document) -> Blocks:
         elif kind == "inline" and token.map:
             run = _make_run(token.content, token.map, lines, cursors, cell_depth > 0)
             if run is None:
+                unplaced.append((token.map[0], token.map[1]))
                 continue
             runs.append(run)
             if stack:
@@ -210,7 +229,40 @@ def parse_blocks(doc: Document) -> Blocks:
         label: Definition(label, ref.get("href", ""), (ref.get("map") or [0])[0])
         for label, ref in env.get("references", {}).items()
     }
-    return Blocks(tuple(runs), tuple(html), tuple(items), definitions)
+    problems = []
+    for first, end in cuts:
+        runs.extend(_line_runs(lines, first, end))
+        problems.append(f"{doc.path}:{first + 1}: lists or quotes nested too deep to read "
+                        "as Markdown; their links are read line by line")
+    for first, end in dict.fromkeys(unplaced):
+        runs.extend(_line_runs(lines, first, end))
+        problems.append(f"{doc.path}:{first + 1}: text the Markdown parser changed could not "
+                        "be placed in the source; its links are read line by line")
+    runs.sort(key=lambda run: run.first_line)
+    return Blocks(tuple(runs), tuple(html), tuple(items), definitions, tuple(problems))
+
+
+def _nesting_cuts(tokens: list[Any]) -> list[tuple[int, int]]:
+    """The 0-based line ranges markdown-it skipped because blocks nest too deep.
+
+    A block that reaches the limit opens at level ``MAX_NESTING - 1``; markdown-it
+    reads nothing inside it, to the end of its line range.
+    """
+    return [(int(token.map[0]), int(token.map[1])) for token in tokens
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map]
+
+
+def _line_runs(lines: list[tuple[int, str]], first: int, end: int) -> list[InlineRun]:
+    """Each line of ``[first, end)`` as an inline run of its own, container marks
+    skipped: a link that spans lines is cut there, but no link on a line is lost."""
+    runs = []
+    for number in range(first, min(end, len(lines))):
+        start, text = lines[number]
+        column = _CONTAINER_PREFIX.match(text).end()  # type: ignore[union-attr]
+        body = text[column:].rstrip()
+        if body:
+            runs.append(InlineRun(body, ((0, len(body), start + column),), number))
+    return runs
 
 
 def _make_run(

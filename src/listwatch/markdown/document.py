@@ -67,8 +67,11 @@ class Document:
         return index + 1, column
 
 
+MAX_BYTES = 10_000_000
+
+
 def read_document(
-    fs_path: Path, display_path: str | None = None, *, max_bytes: int = 10_000_000
+    fs_path: Path, display_path: str | None = None, *, max_bytes: int = MAX_BYTES
 ) -> Document:
     """Read ``fs_path`` exactly (UTF-8, nothing normalised).
 
@@ -90,20 +93,30 @@ def read_document(
         raise InputError(f"{shown}: cannot read ({err.strerror or err})") from None
     if len(data) > max_bytes:
         raise InputError(f"{shown}: file is over the {max_bytes}-byte limit")
+    return decode_document(data, shown if display_path is None else display_path,
+                           max_bytes=max_bytes)
+
+
+def decode_document(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> Document:
+    """The document of a list file's bytes, read from disk or downloaded.
+
+    Raises ``InputError`` naming ``path`` when the bytes are over ``max_bytes``,
+    binary (a NUL byte) or not UTF-8.
+    """
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: file is {len(data)} bytes, over the {max_bytes}-byte limit")
     nul = data.find(b"\0")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise InputError(f"{shown}: binary file (NUL byte at offset {nul}, line {line})")
+        raise InputError(f"{path}: binary file (NUL byte at offset {nul}, line {line})")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise InputError(
-            f"{shown}: not valid UTF-8 (byte offset {err.start}, line {line})"
+            f"{path}: not valid UTF-8 (byte offset {err.start}, line {line})"
         ) from None
-    if display_path is None:
-        return Document(path=shown, text=text, base_dir=_parent(shown))
-    return Document(path=display_path, text=text, base_dir=_parent(display_path))
+    return Document(path=path, text=text, base_dir=_parent(path))
 
 
 def _parent(path: str) -> str:

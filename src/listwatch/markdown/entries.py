@@ -20,6 +20,8 @@ lends its links to its parent entry.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from listwatch.identifiers import arxiv_ref, github_repo
@@ -64,11 +66,11 @@ def repo_of(url: str) -> str | None:
     return link.full_name if link else None
 
 
-def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
+def _plain(content: str, start: int, end: int, founds: _Founds) -> str:
     """Plain text of ``content[start:end]`` with link constructs replaced by their text."""
     out: list[str] = []
     cursor = start
-    for found in founds:
+    for found in founds.within(start, end):
         a, b = found.whole
         if a < cursor or b > end or found.text is None:
             continue
@@ -77,6 +79,31 @@ def _plain(content: str, start: int, end: int, founds: list[Found]) -> str:
         cursor = b
     out.append(content[cursor:end])
     return plain_text("".join(out))
+
+
+class _Founds:
+    """The constructs of a run in scanner order (by destination), indexed so that one
+    stretch of the run is visited without walking all of them: reading every link of
+    a long item stays linear."""
+
+    def __init__(self, founds: list[Found]) -> None:
+        self.items = sorted(founds, key=_key)
+        self.keys = [_key(found) for found in self.items]
+
+    def within(self, start: int, end: int) -> list[Found]:
+        """Every construct that can lie inside ``[start, end)`` (a superset, in order)."""
+        return self.items[bisect_left(self.keys, start) : bisect_left(self.keys, end)]
+
+
+def _key(found: Found) -> int:
+    return (found.dest or found.whole)[0]
+
+
+def _back_over_blanks(content: str, i: int) -> int:
+    """Where the spaces and tabs just before ``i`` begin."""
+    while i > 0 and content[i - 1] in " \t":
+        i -= 1
+    return i
 
 
 def _skip(content: str, i: int, chars: str = " \t\n") -> int:
@@ -88,12 +115,13 @@ def _skip(content: str, i: int, chars: str = " \t\n") -> int:
 class _ItemReader:
     """Reads one list item's first paragraph."""
 
-    def __init__(self, doc: Document, run: InlineRun, blocks: Blocks, defs: dict[str, Link]):
+    def __init__(self, doc: Document, run: InlineRun, blocks: Blocks, defs: dict[str, Link],
+                 known: Mapping[int, Link] | None = None):
         self.doc = doc
         self.run = run
         self.content = run.content
-        pairs = run_links(doc, run, blocks)
-        self.founds = [found for found, _ in pairs]
+        pairs = run_links(doc, run, blocks, known)
+        self.founds = _Founds([found for found, _ in pairs])
         self.links: list[tuple[Found, Link]] = []
         for found, link in pairs:
             if link is None and found.ref is not None and found.ref in defs:
@@ -117,8 +145,8 @@ class _ItemReader:
             if found.kind not in ("inline", "reference"):
                 index += 1
                 continue
-            before = content[: found.whole[0]].rstrip(" \t")
-            if before.endswith("\\["):
+            before = _back_over_blanks(content, found.whole[0])
+            if before >= 2 and content.startswith("\\[", before - 2):
                 members = [(found, link)]
                 cursor = found.whole[1]
                 nxt = index + 1
@@ -138,7 +166,7 @@ class _ItemReader:
                     break
                 close = _skip(content, cursor, " \t")
                 if close < len(content) and content[close] == "]":
-                    start = len(before) - 2
+                    start = before - 2
                     for member, member_link in members:
                         a, b = (start, close + 1) if len(members) == 1 else member.whole
                         bracketed.append(_Piece(a, b, self._text(member), member_link))
@@ -169,9 +197,9 @@ class _ItemReader:
             gap = self.content[piece.end : end]
             if gap.strip(" \t\n,|·/-") != "":
                 break
-            tail.insert(0, piece)
+            tail.append(piece)
             end = piece.start
-        return tail
+        return tail[::-1]
 
     def venue(self, start: int, end: int) -> tuple[int, str, Span | None, str | None] | None:
         """(tag start, tag text, span, link) of a venue tag ending the title region."""
@@ -230,10 +258,11 @@ class _Read:
     text: str  # the whole first paragraph as plain text
 
 
-def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link]) -> _Read:
+def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Link],
+               known: Mapping[int, Link] | None = None) -> _Read:
     """What one list item's first paragraph says."""
     assert item.run is not None
-    reader = _ItemReader(doc, item.run, blocks, defs)
+    reader = _ItemReader(doc, item.run, blocks, defs, known)
     content = reader.content
     text = _plain(content, 0, len(content), reader.founds)
     all_links = [link for _, link in reader.links]
@@ -305,12 +334,13 @@ def extract_entries(
     if links is None and blocks.definitions:
         links = extract_links(doc, blocks)
     defs = {_label_key(link): link for link in links or () if link.kind == "definition"}
+    known = {link.span.start: link for link in links or ()}
     entries: dict[int, Entry] = {}
     details: dict[int, list[str]] = {}
     for item in blocks.items:
         if item.run is None:
             continue
-        read = _read_item(doc, item, blocks, defs)
+        read = _read_item(doc, item, blocks, defs, known)
         owner = item.parent
         while owner is not None and owner not in entries:
             owner = blocks.items[owner].parent

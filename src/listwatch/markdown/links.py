@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from listwatch.markdown.blocks import Blocks, InlineRun, normalize_label, parse_blocks
 from listwatch.markdown.document import Document
@@ -32,8 +32,14 @@ def _reference_lookup(blocks: Blocks) -> Callable[[str], str | None] | None:
     return lookup
 
 
-def run_links(doc: Document, run: InlineRun, blocks: Blocks) -> list[tuple[Found, Link | None]]:
-    """The constructs of one inline run, each with its Link (None for reference usages)."""
+def run_links(
+    doc: Document, run: InlineRun, blocks: Blocks, known: Mapping[int, Link] | None = None
+) -> list[tuple[Found, Link | None]]:
+    """The constructs of one inline run, each with its Link (None for reference usages).
+
+    ``known`` (links by span start, from ``extract_links``) are reused rather than
+    made again, so that links and entries share one ``Link`` per destination.
+    """
     out: list[tuple[Found, Link | None]] = []
     for item in scan_inline(run.content, _reference_lookup(blocks)):
         if item.dest is None:
@@ -42,6 +48,10 @@ def run_links(doc: Document, run: InlineRun, blocks: Blocks) -> list[tuple[Found
         start = run.to_source(item.dest[0])
         end = run.to_source(item.dest[1])
         if start is None or end is None or start == end:
+            continue
+        same = known.get(start) if known is not None else None
+        if same is not None and same.span.end == end and same.kind == item.kind:
+            out.append((item, same))
             continue
         written = run.content[item.dest[0] : item.dest[1]]
         if item.kind in ("inline", "image"):
@@ -64,13 +74,15 @@ def run_links(doc: Document, run: InlineRun, blocks: Blocks) -> list[tuple[Found
 
 def _link(doc: Document, start: int, end: int, meaning: str, label: str, kind: str) -> Link:
     line, column = doc.position(start)
+    written = doc.text[start:end]
+    resolved = resolve(meaning, doc.base_dir)
     return Link(
         file=doc.path,
         line=line,
         column=column,
         span=Span(start, end),
-        url=doc.text[start:end],
-        resolved=resolve(meaning, doc.base_dir),
+        url=written,
+        resolved=written if resolved == written else resolved,  # one string, not two
         label=label,
         kind=kind,
     )
@@ -94,6 +106,8 @@ def _definition_links(doc: Document, blocks: Blocks) -> list[Link]:
         if definition.line >= doc.line_count:
             continue
         start = doc.line_start(definition.line + 1)
+        if start == 0 and doc.text.startswith("\ufeff"):
+            start = 1  # a byte-order mark is not text
         head = _DEF_HEAD.match(doc.text, start)
         if head is None:
             continue

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
+from urllib.parse import urlsplit
 
 from listwatch.config import Config
 from listwatch.markdown.document import Document
@@ -51,3 +54,15 @@ class ProposalInputs:
 
     def repo(self, owner_name: str) -> RepoFacts | None:
         return self.repos.get(owner_name.lower())
+
+    @cached_property
+    def secure_hosts(self) -> frozenset[str]:
+        """Hosts (lowercase) the lists link over https more often than over http."""
+        count: Counter[tuple[str, str]] = Counter()
+        for links in self.links.values():
+            for link in links:
+                parts = urlsplit(link.resolved)
+                if parts.scheme.lower() in ("http", "https") and parts.hostname:
+                    count[(parts.hostname, parts.scheme.lower())] += 1
+        return frozenset(host for host, scheme in count
+                         if scheme == "https" and count[(host, "https")] > count[(host, "http")])

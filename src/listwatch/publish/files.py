@@ -1,8 +1,9 @@
-"""Writing files so that nothing is ever half-written."""
+"""Writing files so that nothing is ever half-written, and nothing else is harmed."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -10,8 +11,40 @@ from listwatch.errors import InputError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """Write ``data`` to ``path``.
+
+    A regular file (new, or existing) is written through a temporary file and an
+    atomic rename; it keeps the permissions of the file it replaces, and a new file
+    gets the umask's (as the shell's ``>`` would). A symbolic link is followed, so
+    the file it points at is written and the link stays. Anything else that exists
+    (``/dev/null``, ``/dev/full``, a FIFO, a terminal) is written in place: renaming
+    over it would replace the device with a regular file.
+    """
+    path = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise InputError(f"{path}: cannot write: is a directory")
+        _write_in_place(path, data)
+        return
+    _replace(path, data, stat.S_IMODE(mode) if mode is not None else _default_mode())
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    try:
+        with path.open("wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -22,7 +55,15 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def _default_mode() -> int:
+    """The permissions a new file gets from the process umask (0o666 masked)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask

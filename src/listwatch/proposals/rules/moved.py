@@ -169,7 +169,7 @@ def _move(link: Link, old: str, inputs: ProposalInputs, style: HouseStyle) -> _M
     if found is None:
         return None
     target, reason, evidence, review = found
-    tidy = normalise.canonical(target, inputs)
+    tidy = normalise.new_link(target, inputs)
     if tidy is not None:
         target = tidy.url
         reason = f"{reason[:-1]}; written in canonical form."

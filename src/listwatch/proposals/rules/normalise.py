@@ -5,12 +5,17 @@
 - ``http://`` → ``https://`` only when the verdicts show the secure URL serves
   the same resource: the http URL's redirect chain ends at its https twin, or
   the https twin itself was checked and is ok.
+
+A URL listwatch writes into the list itself (``new_link``: a ``Paper`` link from
+DBLP, a moved link's target) goes through the same rules, and is also written with
+https when the list already links its host over https.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from listwatch.identifiers import arxiv_ref
 from listwatch.markdown.style import HouseStyle
@@ -56,6 +61,19 @@ def canonical(url: str, inputs: ProposalInputs) -> Canonical | None:
                     twin, "The same page is served over HTTPS.", evidence, 0.9
                 )
     return None
+
+
+def new_link(url: str, inputs: ProposalInputs) -> Canonical | None:
+    """The form to write a URL that is new to the list in, when it is not ``url``."""
+    found = canonical(url, inputs)
+    written = found.url if found is not None else url
+    config = inputs.config.normalise
+    twin = https_twin(written) if config.enabled and config.https else None
+    if twin is not None and (urlsplit(twin).hostname or "") in inputs.secure_hosts:
+        evidence = found.evidence if found is not None else ()
+        return Canonical(twin, "The list links this host over HTTPS.", evidence,
+                         found.confidence if found is not None else 0.9)
+    return found
 
 
 def _https_evidence(url: str, twin: str, inputs: ProposalInputs) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from listwatch.markdown.document import Document
 from listwatch.markdown.style import HouseStyle, labelled
 from listwatch.model import Entry, Proposal, Publication, Span
 from listwatch.proposals.inputs import ProposalInputs
+from listwatch.proposals.rules import normalise
 from listwatch.proposals.rules.common import make, source
 from listwatch.proposals.urls import same_resource
 from listwatch.venues import is_preprint
@@ -44,14 +45,17 @@ def _on_arxiv(url: str) -> bool:
 
 
 def _paper_link(
-    doc: Document, entry: Entry, pub: Publication, venue: str, style: HouseStyle, apply: bool
+    doc: Document, entry: Entry, pub: Publication, venue: str, style: HouseStyle, apply: bool,
+    inputs: ProposalInputs,
 ) -> Proposal | None:
     if not pub.url or _on_arxiv(pub.url) or labelled(entry, "Paper") is not None:
         return None
     if any(same_resource(item.link.resolved, pub.url) for item in entry.links):
         return None
     assert entry.venue_span is not None
-    offset, text = style.insertion(entry, "Paper", pub.url, after=entry.venue_span.end)
+    tidy = normalise.new_link(pub.url, inputs)
+    url = pub.url if tidy is None else tidy.url
+    offset, text = style.insertion(entry, "Paper", url, after=entry.venue_span.end)
     return make(
         "venue", doc, Span(offset, offset), "", text,
         reason=f"The published paper has a page at {venue} and the entry has no Paper link.",
@@ -79,6 +83,6 @@ def propose(inputs: ProposalInputs, style: HouseStyle) -> Iterator[Proposal]:
                 evidence=pub.evidence, confidence=pub.confidence, apply=apply,
                 line=entry.line,
             )
-            paper = _paper_link(doc, entry, pub, venue, style, apply)
+            paper = _paper_link(doc, entry, pub, venue, style, apply, inputs)
             if paper is not None:
                 yield paper
