@@ -2,15 +2,17 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/compare_lychee.py [--lychee PATH] [--seed N] [--output FILE]
+    .venv/bin/python benchmarks/compare_lychee.py [--lychee PATH] [--seed N] [--sizes 200,500]
 
 Both tools check the same copies of the real lists in ``../shared/corpus/`` through the
 same mitmproxy world (``tests/world/``), reset and rebuilt identically before each tool.
 The scenario seeds known truths (dead links, permanent and temporary redirects,
 bot-blocked publisher pages whose DOIs are registered, one-off 503s, 429s with
 Retry-After, slow hosts); the harness scores each tool's report against them, reads
-politeness and request counts from the world's own log, and writes BENCHMARKS.md from
-what it measured. Nothing in the output is typed by hand.
+politeness and request counts from the world's own log. In the same run it checks
+synthetic lists of each ``--sizes`` (``synthetic.py``, ``scale.py``) with both tools, then
+writes BENCHMARKS.md, the issue's targets marked met or not, and the plot from what it
+measured. Nothing in the output is typed by hand.
 """
 
 from __future__ import annotations
