@@ -11,7 +11,15 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.scale import ARXIV_INTERVAL, SYNTHETIC_SETTINGS, Fit, SizeResult, ToolCost, fit
+from benchmarks.scale import (
+    ARXIV_BATCH,
+    ARXIV_INTERVAL,
+    SYNTHETIC_SETTINGS,
+    Fit,
+    SizeResult,
+    ToolCost,
+    fit,
+)
 from benchmarks.synthetic import DEAD_SHARE, HOSTS, MOVED_SHARE
 from benchmarks.tools import Settings
 
@@ -58,11 +66,13 @@ def targets(pairs: list[ListPair], sizes: list[SizeResult]) -> list[Target]:
                                          else f" (the target is stated at {TARGET_SIZE})")
         out.append(Target(f"peak RSS ≤ {RSS_TARGET_MB:.0f} MB {at}", f"{lw.rss_mb:.0f} MB",
                           lw.rss_mb <= RSS_TARGET_MB))
-        floor = lw.floor.total
-        share = lw.wall / floor if floor else float("inf")
-        out.append(Target(f"wall time ≤ {FLOOR_TARGET}× the politeness floor {at}",
-                          f"{lw.wall:.1f} s / {floor:.1f} s = {share:.2f}×",
-                          share <= FLOOR_TARGET))
+        for floor, which in ((lw.floor.total, "the arXiv requests listwatch sent"),
+                             (lw.floor.total_batched,
+                              f"{ARXIV_BATCH} arXiv ids per request, as the issue asks")):
+            share = lw.wall / floor if floor else float("inf")
+            out.append(Target(f"wall time ≤ {FLOOR_TARGET}× the politeness floor ({which}) "
+                              f"{at}", f"{lw.wall:.1f} s / {floor:.1f} s = {share:.2f}×",
+                              share <= FLOOR_TARGET))
     for label, index in (("wall time", 0), ("requests", 1)):
         for p in pairs:
             a, b = (p.walls if index == 0 else p.requests)
@@ -178,19 +188,22 @@ def scale_lines(sizes: list[SizeResult], *, seed: int, latency_ms: int, plot: Pa
     else:
         add += ["", "A least-squares fit needs three sizes or more (`--sizes`)."]
     add += ["", "### Politeness floor", "",
-            "The fastest listwatch could be with the requests it sent: its busiest host "
-            f"(the arXiv API aside) with request starts {settings.host_interval} s apart, "
-            f"plus its arXiv API requests {ARXIV_INTERVAL:.0f} s apart (n requests need "
-            "n − 1 gaps).", "",
-            "| entries | busiest host (requests) | host floor (s) | arXiv API requests "
-            "| arXiv floor (s) | floor (s) | listwatch wall (s) | wall / floor |",
-            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            "The fastest listwatch could be: its busiest host (the arXiv API aside) with "
+            f"request starts {settings.host_interval} s apart, plus the arXiv API with "
+            f"starts {ARXIV_INTERVAL:.0f} s apart (n requests need n − 1 gaps), once for the "
+            "arXiv requests listwatch sent and once for the fewest the issue allows "
+            f"(one per {ARXIV_BATCH} papers).", "",
+            "| entries | busiest host (requests) | host floor (s) | arXiv requests sent "
+            "| floor with them (s) | arXiv requests needed | floor with them (s) "
+            "| listwatch wall (s) | wall / floor (sent) | wall / floor (needed) |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in sizes:
         lw = r.tools["listwatch"]
         fl = lw.floor
         add.append(f"| {r.size} | {fl.slowest_host} ({fl.slowest_requests}) "
-                   f"| {fl.host_floor:.1f} | {fl.arxiv_requests} | {fl.arxiv_floor:.1f} "
-                   f"| {fl.total:.1f} | {lw.wall:.1f} | {_ratio(lw.wall, fl.total)} |")
+                   f"| {fl.host_floor:.1f} | {fl.arxiv_requests} | {fl.total:.1f} "
+                   f"| {fl.arxiv_needed} | {fl.total_batched:.1f} | {lw.wall:.1f} "
+                   f"| {_ratio(lw.wall, fl.total)} | {_ratio(lw.wall, fl.total_batched)} |")
     add += ["", "### Correctness on the synthetic lists", "",
             "| entries | tool | scored URLs reported | absent | false broken "
             "| dead missed | moved with destination |",

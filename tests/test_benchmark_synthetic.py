@@ -62,8 +62,9 @@ def test_listwatch_on_a_tiny_synthetic_list_is_scored_against_the_truths(
     assert s.moved_total >= 1 and s.moved_with_dest == s.moved_total
 
     log = world.requests()
-    floor = politeness_floor(log, settings.host_interval)
+    floor = politeness_floor(log, settings.host_interval, SIZE)
     assert floor.arxiv_requests == len(world.requests(ARXIV_API))
+    assert floor.arxiv_needed == 1
     assert floor.slowest_requests == max(
         Counter(r.host for r in log if r.host != ARXIV_API and r.method != "CONNECT").values())
 
