@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Half-open range ``[start, end)`` of characters in a document's text."""
 
@@ -29,7 +29,7 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One link destination as written in a file.
 
@@ -54,7 +54,7 @@ class Link:
         return self.resolved.startswith(("http://", "https://"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LabelledLink:
     """A bracketed link that names what it points at: ``\\[[Code](…)]``, ``[[GitHub]](…)``.
 
@@ -67,7 +67,7 @@ class LabelledLink:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One list item that describes a paper (or project).
 
@@ -96,7 +96,7 @@ class Entry:
         return self.venue is not None and self.venue.lower().startswith("arxiv")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``span`` of a document's text with ``new``; ``old`` guards against drift."""
 

@@ -26,7 +26,7 @@ def as_status(text: str) -> Status:
     raise ValueError(f"unknown verdict status {text!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hop:
     """One step of a redirect chain."""
 
@@ -35,7 +35,7 @@ class Hop:
     location: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """What listwatch concluded about a URL, and how.
 
