@@ -371,7 +371,7 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add("")
     add(f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}")
     add(f"- Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"nproc {os.cpu_count()}. The CPU was shared with other work while measuring, so "
+        f"nproc {os.cpu_count()}. The machine may run other work beside the benchmark, so "
         "absolute times vary between runs; every ratio compares the two tools run one "
         "after the other in this same invocation, against the same world.")
     add(f"- listwatch {LISTWATCH_VERSION}; {lychee_version}")
