@@ -99,10 +99,7 @@ def main() -> None:
                 "[http]\ntimeout = 20\nmax_concurrency = 10\nhost_concurrency = 10\n"
                 "host_interval = 0.05\n[check]\nfail_runs = 1\nfail_hours = 0\n"
                 f'[state]\npath = "{state}/state.db"\n')
-            proxy.reset()
-            world = World(push=proxy.put_scenario, fetch_log=proxy.log,
-                          fetch_violations=proxy.violations, env=proxy.env(),
-                          ca_path=proxy.ca_path, proxy_url=proxy.url)
+            world = World.on(proxy)
             scenario(world, ids, repos, web)
             env = {**world.env, "GITHUB_TOKEN": world.github_token, "NO_COLOR": "1",
                    "PYTHONPATH": str(src)}

@@ -78,10 +78,7 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, out: Path,
 
 def fresh_world(proxy: WorldProxy, scenario: Buildable) -> World:
     """Reset the proxy and build ``scenario`` into it."""
-    proxy.reset()
-    world = World(push=proxy.put_scenario, fetch_log=proxy.log,
-                  fetch_violations=proxy.violations, env=proxy.env(), ca_path=proxy.ca_path,
-                  proxy_url=proxy.url)
+    world = World.on(proxy)
     scenario.build(world)
     return world
 

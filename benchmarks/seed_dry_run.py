@@ -148,10 +148,7 @@ def main() -> None:
         proxy = WorldProxy(tmp / "proxy")
         proxy.start()
         try:
-            proxy.reset()
-            world = World(push=proxy.put_scenario, fetch_log=proxy.log,
-                          fetch_violations=proxy.violations, env=proxy.env(),
-                          ca_path=proxy.ca_path, proxy_url=proxy.url)
+            world = World.on(proxy)
             seeded = populate(world, root, args.seed)
             env = {**world.env, "GITHUB_TOKEN": world.github_token, "NO_COLOR": "1"}
             if args.code:

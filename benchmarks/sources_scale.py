@@ -53,10 +53,7 @@ def main() -> None:
         proxy = WorldProxy(tmp / "proxy")
         proxy.start()
         try:
-            proxy.reset()
-            world = World(push=proxy.put_scenario, fetch_log=proxy.log,
-                          fetch_violations=proxy.violations, env=proxy.env(),
-                          ca_path=proxy.ca_path, proxy_url=proxy.url)
+            world = World.on(proxy)
             with world.batch():
                 for n in range(args.entries):
                     if n % 100 != 99:

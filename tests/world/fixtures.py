@@ -41,16 +41,7 @@ def world_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorldProxy
 @pytest.fixture
 def world(world_proxy: WorldProxy, request: pytest.FixtureRequest) -> Iterator[World]:
     """An empty simulated internet for this test."""
-    world_proxy.reset()
-    w = World(
-        push=world_proxy.put_scenario,
-        fetch_log=world_proxy.log,
-        fetch_violations=world_proxy.violations,
-        github_call=world_proxy.github_call,
-        env=world_proxy.env(),
-        ca_path=world_proxy.ca_path,
-        proxy_url=world_proxy.url,
-    )
+    w = World.on(world_proxy)
     w.sync()
     yield w
     violations = world_proxy.violations()

@@ -22,9 +22,12 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .wire import sha1_hex
+
+if TYPE_CHECKING:
+    from .proxy import WorldProxy
 
 DEFAULT_TOKEN = "ghp_worldTestToken000000000000000000000"
 """The GitHub token the fake GitHub accepts unless a test sets another."""
@@ -992,6 +995,14 @@ class World:
         self.s2 = SemanticScholarWorld(self)
         self.doi = DoiWorld(self)
         self.wayback = WaybackWorld(self)
+
+    @classmethod
+    def on(cls, proxy: WorldProxy) -> World:
+        """An empty world driving ``proxy`` (which is reset first)."""
+        proxy.reset()
+        return cls(push=proxy.put_scenario, fetch_log=proxy.log,
+                   fetch_violations=proxy.violations, github_call=proxy.github_call,
+                   env=proxy.env(), ca_path=proxy.ca_path, proxy_url=proxy.url)
 
     # -- building
 
