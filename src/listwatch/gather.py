@@ -2,10 +2,11 @@
 
 Everything starts at once and each task waits only for what it needs::
 
-    GitHub facts ──┬───────────────► github.com links, badges ─┐
-    arXiv facts ───┼──► arxiv.org links                        ├─► verdicts ─► snapshots
-                   └──► publications (Semantic Scholar, DBLP)  │
-    other web links (probed from the first second) ────────────┘
+    GitHub facts ──────┬───────────────► github.com links, badges ─┐
+    arXiv facts ───────┼──► arxiv.org links                        ├─► verdicts ─► snapshots
+                       └──┐                                        │
+    Semantic Scholar ─────┴─► DBLP ─► publications                 │
+    other web links (probed from the first second) ────────────────┘
 
 so the wall time is the longest chain, not the sum of the stages. The probe and
 the sources share the run's network (one client, one set of per-host limits).
@@ -36,7 +37,12 @@ from listwatch.probe.verifiers import badge
 from listwatch.sources.arxiv import ArxivPapers
 from listwatch.sources.github import GitHubRepos
 from listwatch.sources.interface import SourceContext, SourceResult
-from listwatch.sources.preprints import PublicationReport, find_publications
+from listwatch.sources.preprints import (
+    PublicationReport,
+    ScholarRecords,
+    place_preprints,
+    scholar_records,
+)
 from listwatch.sources.wayback import WaybackSnapshots
 from listwatch.state import Store
 from listwatch.targets import ListSource
@@ -159,8 +165,10 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
                                 papers=lambda: _papers_of(papers))
             verdicts = graph.create_task(_probe(context, parsed, arriving,
                                                 flakiness=focus is None))
-            found = graph.create_task(_after(papers, lambda known: _publications(
-                facts_context, config, preprints, known.facts)))
+            scholar = graph.create_task(scholar_records(preprints, context=facts_context,
+                                                        config=config))
+            found = graph.create_task(_publications(facts_context, config, preprints,
+                                                    papers, scholar))
             archived = graph.create_task(_after(verdicts, lambda judged: _snapshots(
                 facts_context, judged if snapshots and config.sources.wayback else {})))
     except BaseExceptionGroup as group:  # one clear error, as when the stages ran in turn
@@ -241,12 +249,15 @@ async def _papers(context: RunContext, sources: SourceContext, links: Sequence[L
 
 
 async def _publications(sources: SourceContext, config: Config, preprints: Sequence[Entry],
-                        papers: Mapping[str, PaperFacts]) -> PublicationReport:
-    """Where the preprints were published (Semantic Scholar, then DBLP), once the arXiv
-    facts (titles and authors) are known."""
+                        papers: asyncio.Task[SourceResult[PaperFacts]],
+                        scholar: asyncio.Task[ScholarRecords]) -> PublicationReport:
+    """Where the preprints were published: Semantic Scholar was asked with the ids from the
+    start; DBLP goes on once its answer and the arXiv facts (titles, authors) are in."""
     if not preprints:
         return PublicationReport(publications={}, warnings=())
-    return await find_publications(preprints, papers, context=sources, config=config)
+    known, records = await papers, await scholar
+    return await place_preprints(preprints, known.facts, records, context=sources,
+                                 config=config)
 
 
 async def _snapshots(sources: SourceContext, verdicts: Mapping[str, Verdict]

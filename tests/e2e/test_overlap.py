@@ -47,6 +47,40 @@ def test_web_links_are_probed_while_the_facts_are_still_coming(world, tmp_path: 
     assert not world.requests("github.com") and not world.requests("arxiv.org")
 
 
+
+PREPRINT_LIST = """# LLM
+
+* S-LoRA: Serving Thousands of Concurrent LoRA Adapters (arXiv 2311.03285) \\[[arXiv](https://arxiv.org/abs/2311.03285)]
+"""
+
+
+def test_semantic_scholar_is_asked_with_the_ids_before_the_arxiv_facts_arrive(
+        world, tmp_path: Path) -> None:
+    title = "S-LoRA: Serving Thousands of Concurrent LoRA Adapters"
+    authors = ["Ying Sheng", "Shiyi Cao"]
+    with world.batch():
+        world.arxiv.paper("2311.03285", title=title, authors=authors)
+        world.arxiv.fail(503, times=1, retry_after=1)  # the arXiv facts come a second late
+        world.dblp.record("conf/mlsys/ShengC24", title=title, authors=authors, venue="MLSys",
+                          year=2024, ee="https://proceedings.mlsys.org/paper/2024/slora")
+        world.s2.paper(title=title, arxiv="2311.03285", venue="MLSys", year=2024,
+                       authors=authors, dblp="conf/mlsys/ShengC24")
+    config = make_list(tmp_path, {"README.md": PREPRINT_LIST})
+    result = world.run_cli("check", "--config", str(config), "--format", "json", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    (entry,) = load(result.stdout)["entries"]
+    assert entry["publication"]["venue"] == "MLSys"
+
+    arxiv = world.requests("export.arxiv.org")
+    (s2,) = world.requests("api.semanticscholar.org")
+    dblp = world.requests("dblp.org")
+    assert [r.status for r in arxiv] == [503, 200]
+    # Semantic Scholar needs only the ids: asked (and answered) while arXiv was still
+    # waiting out its Retry-After; DBLP, which needs the arXiv facts, came after both.
+    assert s2.end < arxiv[-1].start
+    assert dblp and min(r.start for r in dblp) >= max(s2.end, arxiv[-1].end)
+
+
 KINDS = ("stars", "forks", "license", "v/release", "issues", "last-commit",
          "downloads/{repo}/total", "contributors", "commit-activity/m", "watchers")
 REPOS = ("crew/fine", "crew/also", "old/name", "crew/frozen", "crew/gone")

@@ -1,6 +1,8 @@
 """For each preprint entry, find where it was published (the network side of ``decide``).
 
-Semantic Scholar is asked first, once per 500 ids. A paper whose DBLP record it
+Semantic Scholar is asked first, once per 500 ids; it needs only the ids
+(``scholar_records``), so a run asks it while the arXiv facts are on their way,
+and ``place_preprints`` goes on from its answer. A paper whose DBLP record it
 names (``externalIds.DBLP``) costs at most one DBLP request, reading that record
 by key (none when it is the paper's own CoRR record); only the papers Semantic
 Scholar does not place are searched on DBLP, once to three times each, one
@@ -46,6 +48,33 @@ def _ids(entries_or_ids: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+@dataclass(frozen=True)
+class ScholarRecords:
+    """Semantic Scholar's answer for a set of arXiv ids (``None``: it does not know one)."""
+
+    records: Mapping[str, S2Record | None] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    requests: int = 0
+
+
+async def scholar_records(
+    entries_or_ids: Iterable[Any],
+    *,
+    context: SourceContext,
+    config: Config,
+    s2_url: str = semantic_scholar.API_URL,
+) -> ScholarRecords:
+    """Semantic Scholar's records for the preprints: needs only their ids, so it can be
+    asked before the arXiv facts arrive."""
+    ids = _ids(entries_or_ids)
+    if not (config.sources.semantic_scholar and ids):
+        return ScholarRecords()
+    s2 = await SemanticScholarPapers(context, key=semantic_scholar.api_key(),
+                                     api_url=s2_url).fetch(ids)
+    return ScholarRecords(records=dict(s2.facts), warnings=tuple(s2.warnings),
+                          requests=s2.requests)
+
+
 async def find_publications(
     entries_or_ids: Iterable[Any],
     papers: Mapping[str, PaperFacts],
@@ -58,15 +87,27 @@ async def find_publications(
     """Publication facts for arXiv ids: id strings, or entries with an ``arxiv_id`` (entries
     whose ``is_preprint`` is False — already tagged with a venue — are skipped)."""
     ids = _ids(entries_or_ids)
-    warnings: list[str] = []
-    requests = {"dblp": 0, "semantic_scholar": 0}
-    records: dict[str, S2Record | None] = {}
-    if config.sources.semantic_scholar and ids:
-        s2 = await SemanticScholarPapers(context, key=semantic_scholar.api_key(),
-                                         api_url=s2_url).fetch(ids)
-        records.update(s2.facts)
-        warnings.extend(s2.warnings)
-        requests["semantic_scholar"] = s2.requests
+    scholar = await scholar_records(ids, context=context, config=config, s2_url=s2_url)
+    return await place_preprints(ids, papers, scholar, context=context, config=config,
+                                 dblp_url=dblp_url)
+
+
+async def place_preprints(
+    entries_or_ids: Iterable[Any],
+    papers: Mapping[str, PaperFacts],
+    scholar: ScholarRecords,
+    *,
+    context: SourceContext,
+    config: Config,
+    dblp_url: str = dblp.API_URL,
+) -> PublicationReport:
+    """Where each preprint was published, from Semantic Scholar's records (``scholar``) and
+    DBLP: read by key where Semantic Scholar names a record, searched (with the arXiv
+    title and authors) where it does not place the paper."""
+    ids = _ids(entries_or_ids)
+    warnings = list(scholar.warnings)
+    requests = {"dblp": 0, "semantic_scholar": scholar.requests}
+    records = scholar.records
     matches: dict[str, DblpMatch] = {}
     if config.sources.dblp:
         queries: dict[str, PaperQuery] = {}
