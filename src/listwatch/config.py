@@ -160,7 +160,7 @@ class HttpConfig:
     timeout: float = _check(_between(0.1, 3600), default=20.0)
     max_concurrency: int = _check(_between(1, 10_000), default=64)
     host_concurrency: int = _check(_between(1, 1000), default=4)
-    host_interval: float = _check(_between(0, 3600), default=0.25)
+    host_interval: float = _check(_between(0, 3600), default=0.1)
     user_agent: str = _commented(DEFAULT_USER_AGENT)
     max_redirects: int = _check(_between(1, 100), default=10)
 

@@ -135,6 +135,26 @@ def test_politeness_per_host(world, tmp_path: Path) -> None:
     assert starts[-1] - starts[0] >= (len(starts) - 1) * 0.05 * 0.9
 
 
+
+def test_a_host_that_answers_429_is_asked_more_slowly(world, tmp_path: Path) -> None:
+    host = world.host("busy.example")
+    host.default(status=200)
+    host.route("/p0", status=200, fail_first=1, fail_status=429)  # no Retry-After: only
+    # the status says "slow down"
+    lines = "".join(f"* P{i} \\[[Paper](https://busy.example/p{i})]\n" for i in range(8))
+    config = make_list(tmp_path, {"README.md": lines})
+    result = world.run_cli("check", "--config", str(config), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert {row["status"] for row in load(result.stdout)["links"]} == {"ok"}
+    records = sorted(world.requests("busy.example"), key=lambda record: record.start)
+    (told,) = [record for record in records if record.status == 429]
+    after = [record.start for record in records if record.start > told.end]
+    assert len(after) >= 2
+    # host_interval is 0.05 s; after the 429 the host's requests start >= 0.5 s apart
+    # (judged over the whole stretch: arrivals at the proxy jitter by connection set-up).
+    assert after[-1] - after[0] >= (len(after) - 1) * 0.5 * 0.9
+
+
 def test_markdown_and_text_reports(world, tmp_path: Path) -> None:
     world.host("papers.example").route("/gone", status=404).route("/old", status=301,
                                                                    redirect="/new")

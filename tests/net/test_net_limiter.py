@@ -110,3 +110,33 @@ def test_deferral_holds_the_host_back(monkeypatch) -> None:
 
     asyncio.run(main())
     assert len(waits) == 1 and 29 < waits[0] <= 30
+
+
+def test_an_overloaded_host_is_spaced_further_and_recovers() -> None:
+    limiter = HostLimiter(HostRule(interval=0.1, concurrency=4), {})
+    limiter.answered("a.example", 200)
+    assert limiter.state("a.example").interval == 0.1
+    limiter.answered("a.example", 429)
+    assert limiter.state("a.example").interval == 0.5  # doubled, and at least 0.5 s
+    limiter.answered("a.example", 503)
+    assert limiter.state("a.example").interval == 1.0
+    for _ in range(10):
+        limiter.answered("a.example", 429)
+    assert limiter.state("a.example").interval == 10.0  # never slower than 10 s
+    assert limiter.state("b.example").interval == 0.1  # other hosts are not touched
+    for _ in range(9):
+        limiter.answered("a.example", None)
+    assert limiter.state("a.example").interval == 10.0
+    limiter.answered("a.example", 404)  # the tenth calm answer in a row
+    assert limiter.state("a.example").interval == 5.0
+    for _ in range(100):
+        limiter.answered("a.example", 200)
+    assert limiter.state("a.example").interval == 0.1  # back to its rule, never below
+
+
+def test_spacing_after_an_overload_holds_between_starts() -> None:
+    limiter = HostLimiter(HostRule(interval=0.01, concurrency=4), {})
+    limiter.answered("a.example", 429)
+    starts = _run(limiter, "a.example", 3, 0.0)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.49, gaps

@@ -32,7 +32,7 @@ class Network:
            default: HostRule | None = None,
            rules: Mapping[str, HostRule] | None = None) -> Network:
         """A network around ``client``; defaults where not given (handy in tests)."""
-        limiter = HostLimiter(default or HostRule(interval=0.25, concurrency=4),
+        limiter = HostLimiter(default or HostRule(interval=0.1, concurrency=4),
                               POLITENESS if rules is None else rules)
         return cls(client=client, limiter=limiter, policy=policy or RetryPolicy(),
                    requests=RequestLog())

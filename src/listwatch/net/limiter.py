@@ -4,6 +4,11 @@ One ``HostLimiter`` per run is shared by every caller (link checks, metadata
 APIs, reading the list), so a host sees one polite client, not several. Hosts
 with their own terms get a ``HostRule`` in ``POLITENESS``; every other host gets
 the default rule (``[http] host_concurrency`` and ``host_interval``).
+
+The spacing adapts (``answered``): a host that answers 429 or 503 ("too many requests",
+"overloaded") gets its spacing doubled, from at least ``SLOWED_INTERVAL`` up to
+``SLOWEST_INTERVAL``, on top of any ``Retry-After`` it asks for; after ``RECOVER_AFTER``
+answers in a row without one, the spacing halves again, down to the host's rule.
 """
 
 from __future__ import annotations
@@ -28,6 +33,13 @@ class HostRule:
     concurrency: int = 1
 
 
+# A host that says it is overloaded: its spacing doubles, from at least 0.5 s, at most 10 s,
+# and halves again after 10 answers in a row that do not say so.
+SLOWED_INTERVAL = 0.5
+SLOWEST_INTERVAL = 10.0
+RECOVER_AFTER = 10
+OVERLOADED = frozenset({429, 503})
+
 # Per-host politeness, by the services' own terms. arXiv: "no more than one
 # request every three seconds", one connection at a time.
 POLITENESS: Mapping[str, HostRule] = {
@@ -47,6 +59,9 @@ class HostState:
     def __init__(self, name: str, rule: HostRule) -> None:
         self.name = name
         self.rule = rule
+        self.interval = rule.interval  # grows when the host says it is overloaded
+        self.calm_answers = 0  # answers in a row since it last said so
+        self.slowed_down = 0
         self.slots = asyncio.Semaphore(rule.concurrency)
         self.next_start = 0.0
         self.last_start = float("-inf")
@@ -89,7 +104,7 @@ class HostLimiter:
                 state.in_flight -= 1
                 if state.rule.concurrency == 1:
                     ended = asyncio.get_running_loop().time()
-                    state.next_start = max(state.next_start, ended + state.rule.interval)
+                    state.next_start = max(state.next_start, ended + state.interval)
 
     async def wait_turn(self, state: HostState) -> None:
         """Wait for the host's spacing (and any Retry-After); call right before sending."""
@@ -102,15 +117,15 @@ class HostLimiter:
                 await clock.sleep(state.not_before - now)
                 continue
             start = max(now, state.next_start)
-            state.next_start = start + state.rule.interval
+            state.next_start = start + state.interval
             if start > now:
                 await asyncio.sleep(start - now)
             # A stalled event loop wakes several reserved turns at once: each still
             # starts at least one interval after the start before it.
-            while (gap := state.last_start + state.rule.interval - loop.time()) > 0:
+            while (gap := state.last_start + state.interval - loop.time()) > 0:
                 await asyncio.sleep(gap)
             state.last_start = loop.time()
-            state.next_start = max(state.next_start, state.last_start + state.rule.interval)
+            state.next_start = max(state.next_start, state.last_start + state.interval)
             return
 
     @asynccontextmanager
@@ -125,3 +140,20 @@ class HostLimiter:
         state = self.state(host)
         until = asyncio.get_running_loop().time() + seconds
         state.not_before = max(state.not_before, until)
+
+    def answered(self, host: str, status: int | None) -> None:
+        """Adapt the host's spacing to its answer (``status``; None for an answer the caller
+        accepted, or no answer at all): doubled after a 429 or 503, halved back toward its
+        rule after ``RECOVER_AFTER`` answers in a row without one."""
+        state = self.state(host)
+        if status in OVERLOADED:
+            state.calm_answers = 0
+            slower = min(max(state.interval * 2, SLOWED_INTERVAL), SLOWEST_INTERVAL)
+            if slower > state.interval:
+                state.interval = slower
+                state.slowed_down += 1
+            return
+        state.calm_answers += 1
+        if state.calm_answers >= RECOVER_AFTER and state.interval > state.rule.interval:
+            state.interval = max(state.interval / 2, state.rule.interval)
+            state.calm_answers = 0

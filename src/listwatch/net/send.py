@@ -56,9 +56,13 @@ async def call(network: Network, service: Service, once: Callable[[], Awaitable[
         async with network.limiter.turn(host):
             network.requests.sent(service.key)
             try:
-                return await once()
+                answer = await once()
             except Failed as failed:
                 problem = failed
+            else:
+                network.limiter.answered(host, None)
+                return answer
+            network.limiter.answered(host, problem.status)
         if problem.status is None:
             decision = policy.after_failure(problem.reason, tries)
         else:

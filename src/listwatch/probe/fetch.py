@@ -201,6 +201,7 @@ class Fetcher:
                     except Stop as failed:
                         own = own if failed.via == "host-backoff" else failed
                         raise
+                    self.limiter.answered(host, answer.status)
                     if not policy.retryable(answer.status, answer.headers, api=False):
                         return answer
                     if challenge(answer.status, answer.headers, answer.body):
