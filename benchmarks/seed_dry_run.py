@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from listwatch.probe.verifiers.doi import extract as doi_of  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "awesome-papers"
 VENUES = ("SOSP", "OSDI", "MLSys", "NSDI", "EuroSys", "ASPLOS")
+SEED = 11
 
 
 def populate(world: World, root: Path, seed: int) -> dict[str, int]:
@@ -107,8 +109,34 @@ def _publication(world: World, rng: random.Random, arxiv: str, title: str) -> st
     return "preprint, unknown to S2"
 
 
-def run(proxy: WorldProxy, world: World, config: Path, env: dict[str, str],
-        out: Path) -> tuple[float, Counter[str], dict[str, Any], dict[str, tuple[float, float]]]:
+@dataclass(frozen=True)
+class Pass:
+    """One `run --dry-run`: wall time, requests per host, the JSON report, host spans."""
+
+    wall: float
+    hosts: Counter[str]
+    report: dict[str, Any]
+    spans: dict[str, tuple[float, float]]
+
+    @property
+    def requests(self) -> int:
+        return sum(self.hosts.values())
+
+    @property
+    def proposals(self) -> list[str]:
+        return sorted(json.dumps(p, sort_keys=True) for p in self.report["proposals"])
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """The seed list run cold, then warm on the same state database."""
+
+    seeded: dict[str, int]
+    cold: Pass
+    warm: Pass
+
+
+def run(proxy: WorldProxy, config: Path, env: dict[str, str], out: Path) -> Pass:
     before = len(proxy.log())
     start = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "listwatch", "run", "--dry-run", "--config",
@@ -125,46 +153,55 @@ def run(proxy: WorldProxy, world: World, config: Path, env: dict[str, str],
     for r in records:
         first, last = spans.get(r["host"], (r["start"] - start, r["end"] - start))
         spans[r["host"]] = (min(first, r["start"] - start), max(last, r["end"] - start))
-    return wall, hosts, json.loads(done.stdout), spans
+    return Pass(wall, hosts, json.loads(done.stdout), spans)
+
+
+def measure(proxy: WorldProxy, work: Path, *, seed: int = SEED, code: Path | None = None
+            ) -> SeedRun:
+    """The seed list copied into ``work``, its world built on ``proxy``, run cold and warm
+    (``code``: another checkout's ``src`` to run instead of this one)."""
+    work.mkdir(parents=True, exist_ok=True)
+    root = work / "awesome-papers"
+    shutil.copytree(CORPUS, root, ignore=shutil.ignore_patterns(".git"))
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    config = work / "config.toml"
+    config.write_text(
+        f'[[targets]]\nrepo = "mental2008/awesome-papers"\nfiles = ["paper-list/**/*.md"]\n'
+        f'path = "{root}"\n[state]\npath = "{work / "state.db"}"\n', encoding="utf-8")
+    world = World.on(proxy)
+    seeded = populate(world, root, seed)
+    env = {**world.env, "GITHUB_TOKEN": world.github_token, "NO_COLOR": "1"}
+    if code:
+        env["PYTHONPATH"] = str(code.resolve())
+    cold = run(proxy, config, env, work / "cold.json")
+    warm = run(proxy, config, env, work / "warm.json")
+    return SeedRun(seeded, cold, warm)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, help="a checkout's src directory to run instead")
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--proposals", type=Path, help="save the cold run's proposals here")
     parser.add_argument("--compare", type=Path, help="compare proposals with this file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="listwatch-seed-"))
     try:
-        root = tmp / "awesome-papers"
-        shutil.copytree(CORPUS, root, ignore=shutil.ignore_patterns(".git"))
-        subprocess.run(["git", "init", "-q", str(root)], check=True)
-        config = tmp / "config.toml"
-        config.write_text(
-            f'[[targets]]\nrepo = "mental2008/awesome-papers"\nfiles = ["paper-list/**/*.md"]\n'
-            f'path = "{root}"\n[state]\npath = "{tmp / "state.db"}"\n', encoding="utf-8")
         proxy = WorldProxy(tmp / "proxy")
         proxy.start()
         try:
-            world = World.on(proxy)
-            seeded = populate(world, root, args.seed)
-            env = {**world.env, "GITHUB_TOKEN": world.github_token, "NO_COLOR": "1"}
-            if args.code:
-                env["PYTHONPATH"] = str(args.code.resolve())
-            cold = run(proxy, world, config, env, tmp / "cold.json")
-            warm = run(proxy, world, config, env, tmp / "warm.json")
+            measured = measure(proxy, tmp, seed=args.seed, code=args.code)
         finally:
             proxy.stop()
-        print("seeded preprints:", json.dumps(seeded, sort_keys=True))
-        for name, (wall, hosts, _, spans) in (("cold", cold), ("warm", warm)):
-            busy = sorted(hosts.items(), key=lambda item: -item[1])
-            print(f"{name}: {wall:.1f} s, {sum(hosts.values())} requests; "
-                  f"{len(hosts)} hosts; the busiest (requests, first start - last end):")
+        print("seeded preprints:", json.dumps(measured.seeded, sort_keys=True))
+        for name, one in (("cold", measured.cold), ("warm", measured.warm)):
+            busy = sorted(one.hosts.items(), key=lambda item: -item[1])
+            print(f"{name}: {one.wall:.1f} s, {one.requests} requests; "
+                  f"{len(one.hosts)} hosts; the busiest (requests, first start - last end):")
             for host, n in busy[:8]:
-                print(f"  {host}: {n} ({spans[host][0]:.1f} s - {spans[host][1]:.1f} s)")
-        proposals = sorted(json.dumps(p, sort_keys=True) for p in cold[2]["proposals"])
+                print(f"  {host}: {n} ({one.spans[host][0]:.1f} s - {one.spans[host][1]:.1f} s)")
+        proposals = measured.cold.proposals
         print(f"proposals: {len(proposals)}")
         if args.proposals:
             args.proposals.write_text("\n".join(proposals) + "\n", encoding="utf-8")
