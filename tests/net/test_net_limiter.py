@@ -118,14 +118,16 @@ def test_an_overloaded_host_is_spaced_further_and_recovers() -> None:
     assert limiter.state("a.example").interval == 0.1
     limiter.answered("a.example", 429)
     assert limiter.state("a.example").interval == 0.5  # doubled, and at least 0.5 s
-    limiter.answered("a.example", 503)
+    limiter.answered("a.example", 503)  # one page's failure as often as an overload
+    assert limiter.state("a.example").interval == 0.5
+    limiter.answered("a.example", 429)
     assert limiter.state("a.example").interval == 1.0
     for _ in range(10):
         limiter.answered("a.example", 429)
     assert limiter.state("a.example").interval == 10.0  # never slower than 10 s
     assert limiter.state("b.example").interval == 0.1  # other hosts are not touched
     for _ in range(9):
-        limiter.answered("a.example", None)
+        limiter.answered("a.example", None if _ % 2 else 503)
     assert limiter.state("a.example").interval == 10.0
     limiter.answered("a.example", 404)  # the tenth calm answer in a row
     assert limiter.state("a.example").interval == 5.0

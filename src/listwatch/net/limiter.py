@@ -5,10 +5,12 @@ APIs, reading the list), so a host sees one polite client, not several. Hosts
 with their own terms get a ``HostRule`` in ``POLITENESS``; every other host gets
 the default rule (``[http] host_concurrency`` and ``host_interval``).
 
-The spacing adapts (``answered``): a host that answers 429 or 503 ("too many requests",
-"overloaded") gets its spacing doubled, from at least ``SLOWED_INTERVAL`` up to
-``SLOWEST_INTERVAL``, on top of any ``Retry-After`` it asks for; after ``RECOVER_AFTER``
-answers in a row without one, the spacing halves again, down to the host's rule.
+The spacing adapts (``answered``): a host that answers 429 ("too many requests") gets its
+spacing doubled, from at least ``SLOWED_INTERVAL`` up to ``SLOWEST_INTERVAL``, on top of
+any ``Retry-After`` it asks for; after ``RECOVER_AFTER`` answers in a row without a 429,
+the spacing halves again, down to the host's rule. A 503 is not taken as such a sign: it
+is as often one page's failure, and a 503 that means "overloaded" says so with a
+``Retry-After``, which holds the host back anyway.
 """
 
 from __future__ import annotations
@@ -33,12 +35,12 @@ class HostRule:
     concurrency: int = 1
 
 
-# A host that says it is overloaded: its spacing doubles, from at least 0.5 s, at most 10 s,
-# and halves again after 10 answers in a row that do not say so.
+# A host that answers 429: its spacing doubles, from at least 0.5 s, at most 10 s,
+# and halves again after 10 answers in a row without one.
 SLOWED_INTERVAL = 0.5
 SLOWEST_INTERVAL = 10.0
 RECOVER_AFTER = 10
-OVERLOADED = frozenset({429, 503})
+OVERLOADED = frozenset({429})
 
 # Per-host politeness, by the services' own terms. arXiv: "no more than one
 # request every three seconds", one connection at a time.
@@ -143,7 +145,7 @@ class HostLimiter:
 
     def answered(self, host: str, status: int | None) -> None:
         """Adapt the host's spacing to its answer (``status``; None for an answer the caller
-        accepted, or no answer at all): doubled after a 429 or 503, halved back toward its
+        accepted, or no answer at all): doubled after a 429, halved back toward its
         rule after ``RECOVER_AFTER`` answers in a row without one."""
         state = self.state(host)
         if status in OVERLOADED:
