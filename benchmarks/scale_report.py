@@ -20,6 +20,7 @@ from benchmarks.scale import (
     ToolCost,
     fit,
 )
+from benchmarks.scholar import KNOWS
 from benchmarks.synthetic import DEAD_SHARE, HOSTS, MOVED_SHARE
 from benchmarks.tools import Settings
 
@@ -27,6 +28,7 @@ TOOLS = ("listwatch", "lychee")
 RSS_TARGET_MB = 150.0
 FLOOR_TARGET = 1.5  # wall time within this many times the politeness floor
 LYCHEE_TARGET = 0.5  # wall time and requests at most this share of lychee's
+DOMINATED_TARGET = 0.2  # wall time on lists dominated by GitHub and arXiv links
 TARGET_SIZE = 10_000
 
 
@@ -39,6 +41,7 @@ class ListPair:
     requests: tuple[int, int]
     false_broken: int  # listwatch's
     dead_missed: int  # listwatch's
+    time_target: float = LYCHEE_TARGET  # wall time at most this share of lychee's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,8 +81,9 @@ def targets(pairs: list[ListPair], sizes: list[SizeResult]) -> list[Target]:
             a, b = (p.walls if index == 0 else p.requests)
             r = a / b if b else float("inf")
             shown = f"{a:.1f} s / {b:.1f} s" if index == 0 else f"{a} / {b}"
-            out.append(Target(f"{label} ≤ {LYCHEE_TARGET}× lychee's on {p.name}",
-                              f"{shown} = {r:.2f}×", r <= LYCHEE_TARGET))
+            share = p.time_target if index == 0 else LYCHEE_TARGET
+            out.append(Target(f"{label} ≤ {share}× lychee's on {p.name}",
+                              f"{shown} = {r:.2f}×", r <= share))
     for p in pairs:
         out.append(Target(f"no valid link called broken, no dead link missed on {p.name}",
                           f"{p.false_broken} false broken, {p.dead_missed} missed",
@@ -156,7 +160,8 @@ def scale_lines(sizes: list[SizeResult], *, seed: int, latency_ms: int, plot: Pa
             f"homepage on one of {HOSTS} hosts; {DEAD_SHARE:.0%} of the entries have one "
             "dead link (a 404 homepage, a deleted repository or an arXiv id that does not "
             f"exist) and {MOVED_SHARE:.0%} one moved link (a homepage answering 301 or a "
-            f"renamed repository). Homepage hosts answer after {latency_ms} ms; the fake "
+            f"renamed repository). Every paper is a preprint: {KNOWS} Homepage hosts "
+            f"answer after {latency_ms} ms; the fake "
             "GitHub and arXiv answer without added latency. Both tools run one after the "
             "other on each size, in a freshly built world, with: "
             f"{settings.describe()}.", ""]
