@@ -26,7 +26,6 @@ import itertools
 import os
 import platform
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +43,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from tests.world.model import RequestRecord, World, peak_concurrency  # noqa: E402
 from tests.world.proxy import WorldProxy  # noqa: E402
 
+from benchmarks import github_list, mixed, scholar  # noqa: E402
+from benchmarks.corpus_pool import CORPUS, SIMPLE_PATH, SPECIAL_HOSTS, read_pool  # noqa: E402
+from benchmarks.floor import Floor, floor  # noqa: E402
 from benchmarks.running import RunResult, run_tool  # noqa: E402
 from benchmarks.scale import SizeResult, measure_size  # noqa: E402
 from benchmarks.scale_report import (  # noqa: E402
@@ -61,6 +63,9 @@ from benchmarks.scoring import (  # noqa: E402
     lychee_outcomes,
     score,
 )
+from benchmarks.shapes import ISSUE_SETTINGS, Shape, ShapeResult, measure_shape  # noqa: E402
+from benchmarks.shapes_report import pair_of as shape_pair  # noqa: E402
+from benchmarks.shapes_report import shapes_lines  # noqa: E402
 from benchmarks.tools import (  # noqa: E402
     Settings,
     listwatch_command,
@@ -72,15 +77,17 @@ from listwatch.markdown import extract_links, read_document  # noqa: E402
 from listwatch.markdown.entries import arxiv_id_of, repo_of  # noqa: E402
 from listwatch.probe.verifiers.doi import extract as doi_of  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
 LISTS = ("awesome-papers", "awesome-sysml")
 
-# Settings both tools run with (listwatch's shipped config.toml values).
+# Settings both tools run with: the issue's politeness for real lists (10 in flight and
+# 50 ms apart per host), the rest as listwatch's shipped config.toml.
 TIMEOUT = 20
 MAX_CONCURRENCY = 64
-HOST_CONCURRENCY = 4
-HOST_INTERVAL = 0.25
+HOST_CONCURRENCY = 10
+HOST_INTERVAL = 0.05
 RETRIES = 2
+LATENCY_MS = 100  # every scenario host answers after this (slow hosts after SLOW_MS)
+VENUES = ("OSDI", "SOSP", "NSDI", "EuroSys", "MLSys", "ASPLOS")  # of the published papers
 RETRY_AFTER = 2  # seconds, on the seeded 429s
 SLOW_MS = 3000
 CORPUS_SETTINGS = Settings(TIMEOUT, MAX_CONCURRENCY, HOST_CONCURRENCY, HOST_INTERVAL, RETRIES)
@@ -101,13 +108,9 @@ COUNTS = {
     "flaky-503": 10,  # 503 once, then 200
     "throttled-429": 6,  # 429 with Retry-After once, then 200
     "slow-host": 3,  # every page of the host answers after SLOW_MS
+    "published": 5,  # arXiv papers with a venue record (Semantic Scholar names its key)
 }
 
-SPECIAL_HOSTS = {"github.com", "www.github.com", "arxiv.org", "browse.arxiv.org",
-                 "export.arxiv.org", "doi.org", "dx.doi.org", "dl.acm.org",
-                 "raw.githubusercontent.com", "api.github.com", "dblp.org",
-                 "api.semanticscholar.org", "web.archive.org", "archive.org"}
-SIMPLE_PATH = re.compile(r"^/[A-Za-z0-9/._~-]*$")
 PUBLISHER = "pub.publisher-site.org"  # where doi.org sends non-ACM DOIs in this world
 
 # --------------------------------------------------------------------------- the lists
@@ -195,10 +198,10 @@ class Scenario:
             act(lambda w, h=h: w.host(h).default(status=200, delay_ms=SLOW_MS))
         for h in generic_hosts:
             if h not in dead_hosts and h not in slow_hosts:
-                act(lambda w, h=h: w.host(h).default(status=200))
-        act(lambda w: w.host(PUBLISHER).default(status=200))
+                act(lambda w, h=h: w.host(h).default(status=200, delay_ms=LATENCY_MS))
+        act(lambda w: w.host(PUBLISHER).default(status=200, delay_ms=LATENCY_MS))
         # lychee checks youtube.com/watch and youtu.be links through their thumbnail.
-        act(lambda w: w.host("img.youtube.com").default(status=200))
+        act(lambda w: w.host("img.youtube.com").default(status=200, delay_ms=LATENCY_MS))
 
         # Per-page truths on ordinary hosts.
         candidates = sorted(k for k in by_route if k[0] in generic_hosts
@@ -213,21 +216,24 @@ class Scenario:
         for status, kind in ((404, "dead-404"), (410, "dead-410")):
             for key in take(COUNTS[kind]):
                 mark(key, kind)
-                act(lambda w, k=key, s=status: w.host(k[0]).route(k[1], status=s))
+                act(lambda w, k=key, s=status: w.host(k[0]).route(k[1], status=s,
+                                                                   delay_ms=LATENCY_MS))
         for status, kind in ((301, "moved-301"), (308, "moved-308"),
                              (302, "temp-302"), (307, "temp-307")):
             for key in take(COUNTS[kind]):
                 target = f"https://{key[0]}/moved{key[1]}"
                 mark(key, kind, lambda _u, t=target: t)
                 act(lambda w, k=key, s=status, t=target:
-                    w.host(k[0]).route(k[1], status=s, redirect=t))
+                    w.host(k[0]).route(k[1], status=s, redirect=t, delay_ms=LATENCY_MS))
         for key in take(COUNTS["flaky-503"]):
             mark(key, "flaky-503")
-            act(lambda w, k=key: w.host(k[0]).route(k[1], fail_first=1, fail_status=503))
+            act(lambda w, k=key: w.host(k[0]).route(k[1], fail_first=1, fail_status=503,
+                                                    delay_ms=LATENCY_MS))
         for key in take(COUNTS["throttled-429"]):
             mark(key, "throttled-429")
             act(lambda w, k=key: w.host(k[0]).route(k[1], fail_first=1, fail_status=429,
-                                                    retry_after=RETRY_AFTER))
+                                                    retry_after=RETRY_AFTER,
+                                                    delay_ms=LATENCY_MS))
 
         # GitHub, arXiv, DOIs: registered in their services, some seeded dead or moved.
         repos: dict[str, list[str]] = defaultdict(list)
@@ -268,12 +274,16 @@ class Scenario:
             act(lambda w, r=repo: w.github.repo(r, stars=100))
         ids = sorted(papers)
         rng.shuffle(ids)
+        known: list[scholar.Paper] = []
         for n, aid in enumerate(ids):
             dead = n < COUNTS["dead-arxiv"]
             for url in papers[aid]:
                 self.truths[url] = Truth(url, "dead-arxiv" if dead else "ok")
             if not dead:
-                act(lambda w, a=aid: w.arxiv.paper(a, title=f"Paper {a}", authors=["A. Author"]))
+                published = n < COUNTS["dead-arxiv"] + COUNTS["published"]
+                venue = scholar.venue_for(aid, rng.choice(VENUES), 2024) if published else None
+                known.append(scholar.Paper(aid, f"Paper {aid}", venue=venue))
+        act(lambda w, ps=tuple(known): scholar.register(w, ps))
         acm = sorted(d for d, us in dois.items() if any(host_of(u) == "dl.acm.org" for u in us))
         rng.shuffle(acm)
         dead_dois = set(acm[:COUNTS["dead-doi"]])
@@ -345,7 +355,7 @@ def shown(cmd: list[str], work: Path) -> str:
 def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
                  scores: dict[str, Score], polite: dict[str, dict[str, Any]],
                  argv: list[str], lychee_version: str, n_files: int,
-                 unique_urls: int) -> list[str]:
+                 unique_urls: int, corpus_floor: Floor) -> list[str]:
     """The header and the corpus section of BENCHMARKS.md."""
     lw, ly = runs["listwatch"], runs["lychee"]
     sw, sy = scores["listwatch"], scores["lychee"]
@@ -382,8 +392,9 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add(f"The real lists {', '.join(LISTS)} from `shared/corpus/` ({n_files} Markdown files, "
         f"{unique_urls} unique http(s) URLs, the union of what each tool extracts) are "
         "checked through the simulated internet (`tests/world/`), which is reset and "
-        "rebuilt identically before each tool. Every host answers 200 except these "
-        "seeded truths, drawn with the seed from the lists' own links:")
+        "rebuilt identically before each tool. Every host answers 200 after "
+        f"{LATENCY_MS} ms except these seeded truths, drawn with the seed from the lists' "
+        "own links:")
     add("")
     add("| truth | URLs |")
     add("| --- | ---: |")
@@ -402,7 +413,9 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add("Part of what listwatch does is verification through APIs instead of scraping: "
         "GitHub repository links through the GitHub GraphQL API, arXiv links through the "
         "arXiv API, DOI-carrying publisher pages through the doi.org handle API. Those "
-        "requests are counted below like any other.")
+        "requests are counted below like any other. "
+        + scholar.KNOWS + f" Of the lists' arXiv papers, {COUNTS['published']} are marked "
+        "published (a conference record on DBLP); the others are preprints.")
     add("")
     add("## Settings")
     add("")
@@ -426,6 +439,10 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add("| measure | listwatch | lychee | ratio |")
     add("| --- | ---: | ---: | ---: |")
     row("wall time (s)", f"{lw.wall:.1f}", f"{ly.wall:.1f}", ratio(lw.wall, ly.wall))
+    fl = corpus_floor
+    row(f"politeness floor: {fl.host} has {fl.pages} pages no API covers, "
+        f"{HOST_INTERVAL} s apart (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
+    row("wall / floor", ratio(lw.wall, fl.seconds), ratio(ly.wall, fl.seconds), "")
     row("peak RSS (MiB)", f"{lw.maxrss_kib / 1024:.0f}", f"{ly.maxrss_kib / 1024:.0f}",
         ratio(lw.maxrss_kib, ly.maxrss_kib))
     row("requests sent", pw["total"], py["total"], ratio(pw["total"], py["total"]))
@@ -456,6 +473,12 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
         sw.temp_with_dest, sy.temp_with_dest, "")
     row("temporary redirects said to be permanent", sw.temp_said_moved, sy.temp_said_moved, "")
     row("exit code", lw.returncode, ly.returncode, "")
+    add("")
+    add("The politeness floor is the least time any polite tool needs: the busiest host's "
+        "distinct pages that no API covers (GitHub repositories, arXiv papers, DOI links and "
+        "DOI-carrying publisher pages, badges naming a repository; a badge service is asked "
+        f"once), n pages needing n − 1 gaps of {HOST_INTERVAL} s. Where 0.5× lychee's time "
+        "is below it, no polite tool could meet that target.")
     add("")
     add("For lychee, \"broken\" is an entry in its `error_map` or `timeout_map`, and a "
         "redirect's destination and permanence come from its `redirect_map` hops. For "
@@ -536,6 +559,24 @@ def run_corpus(tmp: Path, proxy: WorldProxy, *, lychee: str, listwatch: str, tok
     return scenario, runs, n_files, len(urls)
 
 
+def run_shapes(tmp: Path, proxy: WorldProxy, *, lychee: str, listwatch: str, token: str,
+               seed: int) -> list[ShapeResult]:
+    """Both tools on the issue's two real-list shapes, built from the corpus's links."""
+    pool = read_pool()
+    results = []
+    lists: tuple[Shape, ...] = (github_list.generate(pool, seed),
+                                mixed.generate(pool, seed, latency_ms=LATENCY_MS))
+    for n, shape in enumerate(lists):
+        result = measure_shape(shape, proxy=proxy, work=tmp / f"shape-{n}",
+                               listwatch=listwatch, lychee=lychee, token=token,
+                               settings=ISSUE_SETTINGS)
+        for name, run in result.runs.items():
+            print(f"{result.name}: {name} {run.wall:.1f} s, {run.requests} requests, "
+                  f"rss {run.rss_mb:.0f} MB, exit {run.returncode}", flush=True)
+        results.append(result)
+    return results
+
+
 def run_sizes(tmp: Path, proxy: WorldProxy, sizes: list[int], *, lychee: str, listwatch: str,
               token: str, seed: int, latency_ms: int) -> list[SizeResult]:
     """Both tools on a synthetic list of each size, smallest first."""
@@ -583,6 +624,8 @@ def main() -> None:
                 print(f"corpus: {name} {run.wall:.1f} s, exit {run.returncode}", flush=True)
                 if run.returncode not in (0, 1, 2):
                     print(run.stderr_tail)
+            shapes = run_shapes(tmp, proxy, lychee=lychee, listwatch=listwatch, token=token,
+                                seed=args.seed)
             scaled = run_sizes(tmp, proxy, sizes, lychee=lychee, listwatch=listwatch,
                                token=token, seed=args.seed, latency_ms=args.latency_ms)
         finally:
@@ -594,7 +637,9 @@ def main() -> None:
                 "--latency-ms", str(args.latency_ms)]
         lines = report_lines(work=tmp, scenario=scenario, runs=runs, scores=scores,
                              polite=polite, argv=argv, lychee_version=lychee_version,
-                             n_files=n_files, unique_urls=unique_urls)
+                             n_files=n_files, unique_urls=unique_urls,
+                             corpus_floor=floor(scenario.urls, HOST_INTERVAL))
+        lines += shapes_lines(shapes, seed=args.seed, settings=ISSUE_SETTINGS)
         plot = None
         if scaled:
             draw(scaled, args.plot, f"{os.cpu_count()} shared CPU cores, seed {args.seed}, "
@@ -605,7 +650,8 @@ def main() -> None:
                           (polite["listwatch"]["total"], polite["lychee"]["total"]),
                           sum(scores["listwatch"].false_broken.values()),
                           len(scores["listwatch"].dead_missed))
-        lines += targets_lines(targets([corpus, *map(pair_of, scaled)], scaled))
+        pairs = [corpus, *map(shape_pair, shapes), *map(pair_of, scaled)]
+        lines += targets_lines(targets(pairs, scaled))
         args.output.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
         print(f"wrote {args.output}" + (f" and {args.plot}" if plot else ""))
     finally:

@@ -1,4 +1,5 @@
-"""Wall time of `listwatch check` on a mixed list (arXiv, GitHub, shields badges, web).
+"""Wall time of `listwatch check` on the mixed list (``mixed.py``: arXiv, GitHub, shields
+badges, web), one listwatch version against another.
 
 usage: .venv/bin/python benchmarks/mixed_list.py SRC_DIR [RUNS]
 
@@ -9,7 +10,6 @@ two versions can be compared on the same list and world. Not collected by pytest
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -22,72 +22,20 @@ sys.path.insert(0, str(ROOT))
 from tests.world.model import World  # noqa: E402
 from tests.world.proxy import WorldProxy  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "src"))
-from listwatch.identifiers import RESERVED  # noqa: E402
+from benchmarks import mixed  # noqa: E402
+from benchmarks.corpus_pool import read_pool  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
 LATENCY_MS = 100
-
-
-def corpus_text() -> str:
-    return "\n".join(p.read_text(errors="replace") for p in CORPUS.rglob("*.md"))
-
-
-def build() -> tuple[str, list[str], list[str], list[str]]:
-    text = corpus_text()
-    ids = sorted(set(re.findall(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", text)))
-    n = 0
-    while len(ids) < 300:  # the corpus has fewer: more ids of the same shape
-        ids.append(f"2402.{10000 + n}")
-        n += 1
-    repos = []
-    for owner, name in re.findall(r"https://github\.com/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+)",
-                                  text):
-        name = name.removesuffix(".git").rstrip(".")
-        full = f"{owner}/{name}"
-        if owner.lower() in RESERVED or full in repos or not name:
-            continue
-        repos.append(full)
-    repos = repos[:240]
-    web = sorted(set(u for u in re.findall(r"https://[A-Za-z0-9.-]+/[^\s)\]\"'<>]*", text)
-                     if not re.search(r"github\.com|arxiv\.org|shields\.io|githubusercontent",
-                                      u)))[:100]
-    lines = ["# Mixed list", ""]
-    for i, arxiv in enumerate(ids[:300]):
-        parts = [f"* Paper {i} \\[[arXiv](https://arxiv.org/abs/{arxiv})]"]
-        if i < len(repos):
-            repo = repos[i]
-            parts.append(f"\\[[Code](https://github.com/{repo})]")
-            if i < 220:
-                parts.append(f"![Stars](https://img.shields.io/github/stars/{repo}?style=social)")
-        if i < len(web):
-            parts.append(f"\\[[Page]({web[i]})]")
-        lines.append(" ".join(parts))
-    return "\n".join(lines) + "\n", ids[:300], repos, web
-
-
-def scenario(world: World, ids: list[str], repos: list[str], web: list[str]) -> None:
-    with world.batch():
-        for arxiv in ids:
-            world.arxiv.paper(arxiv, title=f"Paper {arxiv}", authors=["A. Author"])
-        for repo in repos:
-            world.github.repo(repo, stars=10)
-        world.host("img.shields.io").default(status=200, body="<svg/>",
-                                             content_type="image/svg+xml",
-                                             delay_ms=LATENCY_MS)
-        for host in sorted({u.split("/")[2] for u in web}):
-            world.host(host).default(status=200, delay_ms=LATENCY_MS)
 
 
 def main() -> None:
     src = Path(sys.argv[1])
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    text, ids, repos, web = build()
+    shape = mixed.generate(read_pool(), seed=2024, latency_ms=LATENCY_MS)
     tmp = Path(tempfile.mkdtemp(prefix="overlap-bench-"))
     (tmp / "list" / ".git").mkdir(parents=True)
-    (tmp / "list" / "README.md").write_text(text)
-    badges = text.count("img.shields.io")
-    print(f"list: {len(ids)} arXiv, {len(repos)} GitHub, {badges} badges, {len(web)} web")
+    shape.write(tmp / "list")
+    print(shape.describe())
     proxy = WorldProxy(tmp / "proxy")
     proxy.start()
     try:
@@ -100,7 +48,7 @@ def main() -> None:
                 "host_interval = 0.05\n[check]\nfail_runs = 1\nfail_hours = 0\n"
                 f'[state]\npath = "{state}/state.db"\n')
             world = World.on(proxy)
-            scenario(world, ids, repos, web)
+            shape.build(world)
             env = {**world.env, "GITHUB_TOKEN": world.github_token, "NO_COLOR": "1",
                    "PYTHONPATH": str(src)}
             start = time.monotonic()

@@ -16,6 +16,8 @@ from pathlib import Path
 from tests.world.model import RequestRecord
 from tests.world.proxy import WorldProxy
 
+from benchmarks.floor import Floor as PageFloor
+from benchmarks.floor import floor as page_floor
 from benchmarks.running import run_tool
 from benchmarks.scoring import Score, listwatch_outcomes, lychee_outcomes, score
 from benchmarks.synthetic import SyntheticList, generate
@@ -88,6 +90,7 @@ class SizeResult:
     size: int
     urls: int
     tools: dict[str, ToolCost]
+    pages: PageFloor  # the list's own floor: its busiest host's pages no API covers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +152,7 @@ def measure_size(size: int, *, seed: int, latency_ms: int, proxy: WorldProxy, wo
                        score(run.outcomes, truths),
                        politeness_floor(run.log, settings.host_interval, size))
         for name, run in runs.items()}
-    return SizeResult(size, len(truths), tools)
+    return SizeResult(size, len(truths), tools, page_floor(truths, settings.host_interval))
 
 
 def describe(synthetic: SyntheticList) -> Counter[str]:

@@ -20,6 +20,7 @@ from benchmarks.scale import (
     ToolCost,
     fit,
 )
+from benchmarks.scholar import KNOWS
 from benchmarks.synthetic import DEAD_SHARE, HOSTS, MOVED_SHARE
 from benchmarks.tools import Settings
 
@@ -27,6 +28,7 @@ TOOLS = ("listwatch", "lychee")
 RSS_TARGET_MB = 150.0
 FLOOR_TARGET = 1.5  # wall time within this many times the politeness floor
 LYCHEE_TARGET = 0.5  # wall time and requests at most this share of lychee's
+DOMINATED_TARGET = 0.2  # wall time on lists dominated by GitHub and arXiv links
 TARGET_SIZE = 10_000
 
 
@@ -39,6 +41,7 @@ class ListPair:
     requests: tuple[int, int]
     false_broken: int  # listwatch's
     dead_missed: int  # listwatch's
+    time_target: float = LYCHEE_TARGET  # wall time at most this share of lychee's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,8 +81,9 @@ def targets(pairs: list[ListPair], sizes: list[SizeResult]) -> list[Target]:
             a, b = (p.walls if index == 0 else p.requests)
             r = a / b if b else float("inf")
             shown = f"{a:.1f} s / {b:.1f} s" if index == 0 else f"{a} / {b}"
-            out.append(Target(f"{label} ≤ {LYCHEE_TARGET}× lychee's on {p.name}",
-                              f"{shown} = {r:.2f}×", r <= LYCHEE_TARGET))
+            share = p.time_target if index == 0 else LYCHEE_TARGET
+            out.append(Target(f"{label} ≤ {share}× lychee's on {p.name}",
+                              f"{shown} = {r:.2f}×", r <= share))
     for p in pairs:
         out.append(Target(f"no valid link called broken, no dead link missed on {p.name}",
                           f"{p.false_broken} false broken, {p.dead_missed} missed",
@@ -156,7 +160,8 @@ def scale_lines(sizes: list[SizeResult], *, seed: int, latency_ms: int, plot: Pa
             f"homepage on one of {HOSTS} hosts; {DEAD_SHARE:.0%} of the entries have one "
             "dead link (a 404 homepage, a deleted repository or an arXiv id that does not "
             f"exist) and {MOVED_SHARE:.0%} one moved link (a homepage answering 301 or a "
-            f"renamed repository). Homepage hosts answer after {latency_ms} ms; the fake "
+            f"renamed repository). Every paper is a preprint: {KNOWS} Homepage hosts "
+            f"answer after {latency_ms} ms; the fake "
             "GitHub and arXiv answer without added latency. Both tools run one after the "
             "other on each size, in a freshly built world, with: "
             f"{settings.describe()}.", ""]
@@ -192,18 +197,26 @@ def scale_lines(sizes: list[SizeResult], *, seed: int, latency_ms: int, plot: Pa
             f"request starts {settings.host_interval} s apart, plus the arXiv API with "
             f"starts {ARXIV_INTERVAL:.0f} s apart (n requests need n − 1 gaps), once for the "
             "arXiv requests listwatch sent and once for the fewest the issue allows "
-            f"(one per {ARXIV_BATCH} papers).", "",
+            f"(one per {ARXIV_BATCH} papers). The list's own floor, the same for any polite "
+            "tool, is its busiest host's distinct pages that no API covers (homepages here; "
+            f"GitHub repositories and arXiv papers are covered), n − 1 gaps of "
+            f"{settings.host_interval} s; both tools' wall times are set against it.", "",
             "| entries | busiest host (requests) | host floor (s) | arXiv requests sent "
             "| floor with them (s) | arXiv requests needed | floor with them (s) "
-            "| listwatch wall (s) | wall / floor (sent) | wall / floor (needed) |",
-            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            "| listwatch wall (s) | wall / floor (sent) | wall / floor (needed) "
+            "| list's floor: busiest host (pages), s | wall / it: listwatch | lychee |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+            "| ---: | ---: |"]
     for r in sizes:
         lw = r.tools["listwatch"]
         fl = lw.floor
         add.append(f"| {r.size} | {fl.slowest_host} ({fl.slowest_requests}) "
                    f"| {fl.host_floor:.1f} | {fl.arxiv_requests} | {fl.total:.1f} "
                    f"| {fl.arxiv_needed} | {fl.total_batched:.1f} | {lw.wall:.1f} "
-                   f"| {_ratio(lw.wall, fl.total)} | {_ratio(lw.wall, fl.total_batched)} |")
+                   f"| {_ratio(lw.wall, fl.total)} | {_ratio(lw.wall, fl.total_batched)} "
+                   f"| {r.pages.host} ({r.pages.pages}), {r.pages.seconds:.1f} "
+                   f"| {_ratio(lw.wall, r.pages.seconds)} "
+                   f"| {_ratio(r.tools['lychee'].wall, r.pages.seconds)} |")
     add += ["", "### Correctness on the synthetic lists", "",
             "| entries | tool | scored URLs reported | absent | false broken "
             "| dead missed | moved with destination |",

@@ -3,7 +3,8 @@
 Each entry has an arXiv link, a GitHub link and a homepage on one of ~300 hosts. A
 share of the entries has one dead link (a 404 homepage, a deleted repository or an arXiv
 id that does not exist) and another share one moved link (a homepage answering 301, a
-renamed repository). The rest is valid. The truths are known per URL, so both tools'
+renamed repository). The rest is valid. Every paper is a preprint that Semantic Scholar
+knows (``scholar.py``). The truths are known per URL, so both tools'
 reports can be scored.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from tests.world.model import World
 
+from benchmarks import scholar
 from benchmarks.scoring import Truth
 
 HOSTS = 300
@@ -91,15 +93,18 @@ class SyntheticList:
         path.write_text(self.markdown(), encoding="utf-8")
         return path
 
+    def papers(self) -> list[scholar.Paper]:
+        """The papers arXiv and Semantic Scholar know (preprints): all but the dead ids."""
+        return [scholar.Paper(e.arxiv, e.title) for e in self.entries if e.fate != "dead-arxiv"]
+
     def build(self, world: World) -> None:
         """Register papers, repositories and hosts (with the latency) in ``world``."""
         delay = self.latency_ms
         with world.batch():
+            scholar.register(world, self.papers())
             for host in self.hosts:
                 world.host(host).default(status=200, delay_ms=delay)
             for e in self.entries:
-                if e.fate != "dead-arxiv":
-                    world.arxiv.paper(e.arxiv, title=e.title, authors=["A. Author"])
                 if e.fate == "dead-repo":
                     world.github.repo(e.repo, deleted=True)
                 elif e.fate == "moved-repo":

@@ -52,12 +52,28 @@ def too_many_requests() -> Reply:
     return json_reply({"message": TOO_MANY, "code": "429"}, 429)
 
 
-def find(engine: Engine, ident: str) -> dict[str, Any] | None:
-    """The paper for one S2 id form."""
-    papers = engine.scenario["s2"]["papers"]
+Index = dict[tuple[str, str], dict[str, Any]]
+
+
+def index(papers: list[dict[str, Any]]) -> Index:
+    """Papers by (id kind, lower-case value); the first paper wins, as a scan would."""
+    out: Index = {}
+    for p in papers:
+        out.setdefault(("paperId", p["paperId"]), p)
+        for key, have in p["externalIds"].items():
+            if have is not None:
+                out.setdefault((key, str(have).lower()), p)
+    return out
+
+
+def find(engine: Engine, ident: str, known: Index | None = None) -> dict[str, Any] | None:
+    """The paper for one S2 id form (``known``: an :func:`index` of the scenario's papers,
+    built once per request so a 500-id batch does not scan every paper 500 times)."""
+    if known is None:
+        known = index(engine.scenario["s2"]["papers"])
     prefix, sep, value = ident.partition(":")
     if not sep:
-        return next((p for p in papers if p["paperId"] == ident), None)
+        return known.get(("paperId", ident))
     prefix = prefix.upper()
     if prefix == "URL":
         m = re.search(r"arxiv\.org/(?:abs|pdf)/([^?#]+?)(?:v\d+)?(?:\.pdf)?$", value)
@@ -68,15 +84,9 @@ def find(engine: Engine, ident: str) -> dict[str, Any] | None:
     key = keys.get(prefix)
     if key is None:
         return None
-    for p in papers:
-        have = p["externalIds"].get(key)
-        if have is None:
-            continue
-        if key == "ArXiv":
-            value = re.sub(r"v\d+$", "", value)
-        if str(have).lower() == value.lower():
-            return p
-    return None
+    if key == "ArXiv":
+        value = re.sub(r"v\d+$", "", value)
+    return known.get((key, value.lower()))
 
 
 def _project(paper: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -137,8 +147,9 @@ def handle(engine: Engine, req: Req) -> Reply:
         if len(ids) > MAX_BATCH:
             return json_reply({"error": f"Cannot process more than {MAX_BATCH} ids at once"}, 400)
         out = []
+        known = index(engine.scenario["s2"]["papers"])
         for ident in ids:
-            paper = find(engine, str(ident))
+            paper = find(engine, str(ident), known)
             out.append(_project(paper, fields) if paper else None)
         return json_reply(out)
     m = re.match(r"^/graph/v1/paper/(.+)$", path)
