@@ -63,6 +63,8 @@ from benchmarks.scoring import (  # noqa: E402
     lychee_outcomes,
     score,
 )
+from benchmarks.seed_report import BASELINE, seed_lines, seed_targets  # noqa: E402
+from benchmarks.seed_report import compare as compare_seed  # noqa: E402
 from benchmarks.shapes import ISSUE_SETTINGS, Shape, ShapeResult, measure_shape  # noqa: E402
 from benchmarks.shapes_report import pair_of as shape_pair  # noqa: E402
 from benchmarks.shapes_report import shapes_lines  # noqa: E402
@@ -603,6 +605,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--plot", type=Path, default=ROOT / "benchmarks" / "scale.png")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--seed-baseline", default=BASELINE,
+                        help="commit whose code the seed-list dry run is compared with "
+                             "('' to skip the seed list)")
     args = parser.parse_args()
     sizes = parse_sizes(args.sizes)
     lychee = find_lychee(args.lychee)
@@ -628,13 +633,18 @@ def main() -> None:
                                 seed=args.seed)
             scaled = run_sizes(tmp, proxy, sizes, lychee=lychee, listwatch=listwatch,
                                token=token, seed=args.seed, latency_ms=args.latency_ms)
+            seed_list = (compare_seed(proxy, tmp / "seed-list", args.seed_baseline)
+                         if args.seed_baseline else None)
+            if seed_list:
+                print(f"seed list: {seed_list.now.cold.wall:.1f} s now, "
+                      f"{seed_list.before.cold.wall:.1f} s at {seed_list.baseline}", flush=True)
         finally:
             proxy.stop()
         scores = {name: score(run.outcomes, scenario.truths) for name, run in runs.items()}
         polite = {name: politeness(run.log) for name, run in runs.items()}
         argv = [".venv/bin/python", "benchmarks/compare_lychee.py", "--lychee", "LYCHEE",
                 "--seed", str(args.seed), "--sizes", ",".join(map(str, sizes)),
-                "--latency-ms", str(args.latency_ms)]
+                "--latency-ms", str(args.latency_ms), "--seed-baseline", args.seed_baseline]
         lines = report_lines(work=tmp, scenario=scenario, runs=runs, scores=scores,
                              polite=polite, argv=argv, lychee_version=lychee_version,
                              n_files=n_files, unique_urls=unique_urls,
@@ -650,8 +660,11 @@ def main() -> None:
                           (polite["listwatch"]["total"], polite["lychee"]["total"]),
                           sum(scores["listwatch"].false_broken.values()),
                           len(scores["listwatch"].dead_missed))
+        if seed_list:
+            lines += seed_lines(seed_list)
         pairs = [corpus, *map(shape_pair, shapes), *map(pair_of, scaled)]
-        lines += targets_lines(targets(pairs, scaled))
+        lines += targets_lines(targets(pairs, scaled)
+                               + (seed_targets(seed_list) if seed_list else []))
         args.output.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
         print(f"wrote {args.output}" + (f" and {args.plot}" if plot else ""))
     finally:
