@@ -1,4 +1,5 @@
-"""arXiv, DBLP, Semantic Scholar, doi.org and the Wayback Machine, through real clients."""
+"""arXiv, DBLP, Semantic Scholar, doi.org, Crossref and the Wayback Machine, through real
+clients."""
 
 from __future__ import annotations
 
@@ -251,6 +252,45 @@ def test_doi_and_publisher_challenge(world_inprocess):
         assert handle["values"][0]["type"] == "URL"
         missing = c.get("https://doi.org/api/handles/10.9999/unknown")
         assert missing.status_code == 404 and missing.json()["responseCode"] == 100
+
+
+def test_crossref_lists_the_crossref_dois_of_doi_org(world_inprocess):
+    w = world_inprocess
+    w.doi.register("10.1145/3600006.3613165", "https://dl.acm.org/doi/10.1145/3600006.3613165")
+    w.doi.register("10.48550/arXiv.2312.07104", "https://arxiv.org/abs/2312.07104")
+    w.doi.register("10.9999/Other", "https://pub.example/other", agency="datacite")
+    works = "https://api.crossref.org/works"
+    wanted = ["10.1145/3600006.3613165", "10.48550/arxiv.2312.07104", "10.9999/other",
+              "10.1145/0000000.0000000"]
+    with _client() as c:
+        listed = c.get(works, params={"filter": ",".join(f"doi:{d}" for d in wanted),
+                                      "rows": "4", "select": "DOI,resource"})
+        assert listed.status_code == 200
+        assert listed.headers["x-rate-limit-limit"] == "5"
+        message = listed.json()["message"]
+        # Only the Crossref DOI, only the selected fields; the others are simply absent.
+        assert message["items"] == [{
+            "DOI": "10.1145/3600006.3613165",
+            "resource": {"primary": {"URL": "https://dl.acm.org/doi/10.1145/3600006.3613165"}},
+        }]
+        one = c.get(f"{works}/10.1145/3600006.3613165").json()["message"]
+        assert one["URL"] == "https://doi.org/10.1145/3600006.3613165"
+        assert c.get(f"{works}/10.48550/arXiv.2312.07104").status_code == 404
+        # What the real API refuses (asked in the polite pool: 10 requests a second).
+        polite = {"mailto": "bot@example.org"}
+        bad_filter = c.get(works, params={"filter": "dois:10.1145/1", **polite})
+        assert bad_filter.status_code == 400
+        assert bad_filter.json()["message"][0]["type"] == "filter-not-available"
+        too_many = c.get(works, params={"filter": "doi:10.1145/1", "rows": "1001", **polite})
+        assert too_many.status_code == 400
+        assert too_many.json()["message"][0]["type"] == "integer-not-valid"
+        assert c.get(works, params={"select": "DOI,resource.primary", **polite}).status_code == 400
+        long_line = ",".join(f"doi:10.1145/{n:07d}.{n:07d}" for n in range(200))
+        assert c.get(works, params={"filter": long_line, **polite}).status_code == 414
+        # The public pool: 5 requests a second.
+        time.sleep(1.1)
+        statuses = [c.get(works, params={"rows": "0"}).status_code for _ in range(20)]
+        assert statuses[:5] == [200] * 5 and 429 in statuses
 
 
 def test_wayback(world_inprocess):

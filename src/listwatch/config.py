@@ -243,6 +243,7 @@ class SourcesConfig:
     arxiv: bool = True
     dblp: bool = True
     semantic_scholar: bool = True
+    crossref: bool = True
     wayback: bool = True
     cache_max_age: str | float = _check(_valid_duration, default="7d")
 

@@ -17,6 +17,7 @@ report, not something the user did.
         ├── ArxivError ── ArxivRateLimited
         ├── DblpError ── DblpRateLimited
         ├── SemanticScholarError ── SemanticScholarRateLimited
+        ├── CrossrefError ── CrossrefRateLimited
         └── WaybackError ── WaybackRateLimited
     InternalError (70, not a ListwatchError)
 """
@@ -85,6 +86,14 @@ class SemanticScholarError(ServiceError):
 
 class SemanticScholarRateLimited(SemanticScholarError, RateLimited):
     """api.semanticscholar.org throttled us."""
+
+
+class CrossrefError(ServiceError):
+    """api.crossref.org."""
+
+
+class CrossrefRateLimited(CrossrefError, RateLimited):
+    """api.crossref.org throttled us."""
 
 
 class WaybackError(ServiceError):

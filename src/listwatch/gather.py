@@ -3,7 +3,8 @@
 Everything starts at once and each task waits only for what it needs::
 
     GitHub facts ──────┬───────────────► github.com links, badges ─┐
-    arXiv facts ───────┼──► arxiv.org links                        ├─► verdicts ─► snapshots
+    arXiv facts ───────┼──► arxiv.org links                        │
+    Crossref DOIs ─────┼──► DOI links (the rest: doi.org handles)  ├─► verdicts ─► snapshots
                        └──┐                                        │
     Semantic Scholar ─────┴─► DBLP ─► publications                 │
     other web links (probed from the first second) ────────────────┘
@@ -28,13 +29,14 @@ from listwatch.errors import ServiceError
 from listwatch.gitdiff import Changed
 from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import Document, read_list
-from listwatch.model import Entry, Link, PaperFacts, Publication, RepoFacts, Verdict
+from listwatch.model import DoiFacts, Entry, Link, PaperFacts, Publication, RepoFacts, Verdict
 from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
 from listwatch.probe.context import Arriving
-from listwatch.probe.filters import is_relative
+from listwatch.probe.filters import is_relative, skip_reason
 from listwatch.probe.outage import network_outage
-from listwatch.probe.verifiers import badge
+from listwatch.probe.verifiers import badge, doi
 from listwatch.sources.arxiv import ArxivPapers
+from listwatch.sources.crossref import CrossrefWorks
 from listwatch.sources.github import GitHubRepos
 from listwatch.sources.interface import SourceContext, SourceResult
 from listwatch.sources.preprints import (
@@ -161,8 +163,10 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
         async with asyncio.TaskGroup() as graph:
             repos = graph.create_task(_repos(context, facts_context, links))
             papers = graph.create_task(_papers(context, facts_context, links, entries))
+            dois = graph.create_task(_dois(context, facts_context, links))
             arriving = Arriving(repos=lambda: _facts_of(repos),
-                                papers=lambda: _papers_of(papers))
+                                papers=lambda: _papers_of(papers),
+                                dois=lambda: _facts_of(dois))
             verdicts = graph.create_task(_probe(context, parsed, arriving,
                                                 flakiness=focus is None))
             scholar = graph.create_task(scholar_records(preprints, context=facts_context,
@@ -174,6 +178,7 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
     except BaseExceptionGroup as group:  # one clear error, as when the stages ran in turn
         raise group.exceptions[0] from None
     github, arxiv, wayback = repos.result(), papers.result(), archived.result()
+    crossref = dois.result()
     publications = found.result()
     problems = [problem for source in sources for problem in source.problems]
     problems.extend(problem for item in parsed for problem in item.problems)
@@ -183,8 +188,9 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
                     unknown_papers=frozenset(arxiv.unknown)),
         publications=publications.publications, snapshots=wayback.facts,
         warnings=tuple(dict.fromkeys([*problems, *github.warnings, *arxiv.warnings,
-                                      *publications.warnings, *wayback.warnings])),
-        requests=_requests(github, arxiv, publications, wayback),
+                                      *crossref.warnings, *publications.warnings,
+                                      *wayback.warnings])),
+        requests=_requests(github, arxiv, crossref, publications, wayback),
     )
 
 
@@ -193,7 +199,7 @@ async def _after(first: Awaitable[T], then: Callable[[T], Awaitable[U]]) -> U:
     return await then(await first)
 
 
-async def _facts_of(task: asyncio.Task[SourceResult[RepoFacts]]) -> Mapping[str, RepoFacts]:
+async def _facts_of(task: asyncio.Task[SourceResult[T]]) -> Mapping[str, T]:
     return (await task).facts
 
 
@@ -204,12 +210,12 @@ async def _papers_of(task: asyncio.Task[SourceResult[PaperFacts]]
 
 
 def _requests(repos: SourceResult[RepoFacts], papers: SourceResult[PaperFacts],
-              publications: PublicationReport, archived: SourceResult[str]
-              ) -> tuple[tuple[str, int], ...]:
+              dois: SourceResult[DoiFacts], publications: PublicationReport,
+              archived: SourceResult[str]) -> tuple[tuple[str, int], ...]:
     """Requests per service, for the services that were asked (as the report shows them)."""
     counts: dict[str, int] = {}
     asked: tuple[tuple[str, SourceResult[Any]], ...] = (
-        ("github", repos), ("arxiv", papers), ("wayback", archived))
+        ("github", repos), ("arxiv", papers), ("crossref", dois), ("wayback", archived))
     for service, result in asked:
         if result is not _NOT_ASKED:
             counts[service] = result.requests
@@ -246,6 +252,23 @@ async def _papers(context: RunContext, sources: SourceContext, links: Sequence[L
     if not (context.config.sources.arxiv and ids):
         return _NOT_ASKED
     return await ArxivPapers(sources).fetch(sorted(ids))
+
+
+async def _dois(context: RunContext, sources: SourceContext, links: Sequence[Link]
+                ) -> SourceResult[DoiFacts]:
+    """Crossref's facts for the DOIs that checked links carry (doi.org, dl.acm.org/doi/…),
+    except links the probe will not ask about (excluded, or OK in the cache)."""
+    config = context.config
+    carried = {link.resolved: found for link in links
+               if (found := doi.extract(link.resolved))
+               and not skip_reason(link.resolved, config.check)}
+    if context.use_cache and carried:
+        cached = fresh_ok(context.store.last_ok_many(sorted(carried)),
+                          config.check.cache_max_age_seconds, context.now)
+        carried = {url: found for url, found in carried.items() if url not in cached}
+    if not (config.sources.crossref and carried):
+        return _NOT_ASKED
+    return await CrossrefWorks(sources).fetch(sorted(set(carried.values())))
 
 
 async def _publications(sources: SourceContext, config: Config, preprints: Sequence[Entry],

@@ -81,14 +81,14 @@ def test_check_reports_each_kind_of_link_truthfully(world, tmp_path: Path) -> No
     renamed = rows["https://github.com/old/tool"]
     assert (renamed["final_url"], renamed["permanent"], renamed["via"]) == (
         "https://github.com/new/tool", True, "github-api")
-    assert rows["https://dl.acm.org/doi/10.1145/3620666.3651335"]["via"] == "doi"
+    assert rows["https://dl.acm.org/doi/10.1145/3620666.3651335"]["via"] == "crossref"
     assert rows["https://arxiv.org/abs/2312.07104"]["via"] == "arxiv-api"
     assert rows["https://papers.example/gone"]["http_status"] == 404
     # Rows carry the source position, relative to the repository root.
     assert rows["https://papers.example/gone"]["file"] == "README.md"
     assert rows["https://papers.example/gone"]["line"] == 4
     assert report["summary"]["statuses"]["broken"] == 5
-    # The publisher's bot wall was never scraped: the DOI resolver answered.
+    # The publisher's bot wall was never scraped: Crossref answered.
     assert not world.requests("dl.acm.org")
 
 

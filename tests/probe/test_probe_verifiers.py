@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import httpx
 from mockweb import World, make_config, run_probe
 
-from listwatch.model import PaperFacts, RepoFacts
+from listwatch.model import DoiFacts, PaperFacts, RepoFacts
 from listwatch.probe.verifiers import doi, repo_tree
 
 REPOS = {
@@ -115,6 +115,23 @@ def test_doi_links_ask_the_resolver_not_the_publisher(mockweb: World) -> None:
     assert v[urls[2]].status == "broken" and "not registered" in v[urls[2]].detail
     assert {h.host for h in mockweb.hits} == {"doi.org"}
     assert len(mockweb.hits) == 2  # one lookup per DOI
+
+
+def test_doi_links_crossref_knows_need_no_request(mockweb: World) -> None:
+    mockweb.route("https://doi.org/*", _handles)
+    mockweb.route("https://dl.acm.org/*", 403)
+    listed = {"10.1145/good1": DoiFacts("10.1145/good1", "https://dl.acm.org/doi/10.1145/good1")}
+    urls = ["https://dl.acm.org/doi/10.1145/GOOD1", "https://doi.org/10.1145/good1",
+            "https://dl.acm.org/doi/abs/10.1145/bad2", "https://doi.org/10.1145/good3"]
+    v = run_probe(mockweb, urls, doi_facts=listed)
+    assert [(v[u].status, v[u].via) for u in urls] == [
+        ("ok", "crossref"), ("ok", "crossref"), ("broken", "doi"), ("ok", "doi")]
+    assert v[urls[0]].detail == ("DOI 10.1145/GOOD1 is registered; resolves to "
+                                 "https://dl.acm.org/doi/10.1145/good1")
+    assert v[urls[0]].evidence == ("https://api.crossref.org/works/10.1145/GOOD1",)
+    # Only what Crossref did not list goes to the handle API.
+    assert sorted(h.url for h in mockweb.hits) == [
+        "https://doi.org/api/handles/10.1145/bad2", "https://doi.org/api/handles/10.1145/good3"]
 
 
 def test_doi_resolver_down_falls_back_to_the_page(mockweb: World, sleeps: list[float]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import (
     arxiv,
+    crossref,
     dblp,
     doi,
     github_forks,
@@ -64,6 +65,8 @@ for _host in SERVICE_HOSTS["s2"]:
     SERVICE_HANDLERS[_host] = s2.handle
 for _host in SERVICE_HOSTS["doi"]:
     SERVICE_HANDLERS[_host] = doi.handle
+for _host in SERVICE_HOSTS["crossref"]:
+    SERVICE_HANDLERS[_host] = crossref.handle
 for _host in SERVICE_HOSTS["wayback"]:
     SERVICE_HANDLERS[_host] = wayback.handle
 

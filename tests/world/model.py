@@ -40,6 +40,7 @@ SERVICE_HOSTS: dict[str, tuple[str, ...]] = {
     "dblp": ("dblp.org", "dblp.uni-trier.de"),
     "s2": ("api.semanticscholar.org",),
     "doi": ("doi.org", "dx.doi.org"),
+    "crossref": ("api.crossref.org",),
     "wayback": ("archive.org", "web.archive.org"),
 }
 """Hosts the built-in fakes answer for (all resolvable)."""
@@ -714,15 +715,31 @@ class SemanticScholarWorld(_Service):
         self._world._add_fault(self.api_host, status=429, times=times, kind="s2_anonymous")
 
 
+# DOI prefixes of DataCite members: arXiv, Zenodo, figshare, Dryad, OSF.
+DATACITE_PREFIXES = frozenset({"10.48550", "10.5281", "10.6084", "10.5061", "10.17605"})
+
+
 class DoiWorld(_Service):
     """The fake doi.org resolver and handle API."""
 
     api_host = "doi.org"
 
-    def register(self, doi: str, url: str) -> None:
-        """``https://doi.org/<doi>`` redirects (302) to ``url``."""
-        self._world._scenario["doi"]["dois"][doi.lower()] = {"doi": doi, "url": url}
+    def register(self, doi: str, url: str, *, agency: str | None = None) -> None:
+        """``https://doi.org/<doi>`` redirects (302) to ``url``. ``agency`` registered it:
+        ``crossref`` (then api.crossref.org lists it too) or ``datacite``; by default
+        DataCite for its well-known prefixes (arXiv's ``10.48550``, Zenodo's…), else
+        Crossref."""
+        if agency is None:
+            agency = "datacite" if doi.split("/", 1)[0] in DATACITE_PREFIXES else "crossref"
+        self._world._scenario["doi"]["dois"][doi.lower()] = {"doi": doi, "url": url,
+                                                             "agency": agency}
         self._world._changed()
+
+
+class CrossrefWorld(_Service):
+    """The fake Crossref REST API: the Crossref DOIs of ``world.doi`` (``crossref.py``)."""
+
+    api_host = "api.crossref.org"
 
 
 class WaybackWorld(_Service):
@@ -970,8 +987,8 @@ class World:
     """A scenario for the simulated internet, plus access to what the proxy saw.
 
     Build it with the service objects (``github``, ``arxiv``, ``dblp``, ``s2``, ``doi``,
-    ``wayback``) and :meth:`host`; run the CLI with :attr:`env` (or :meth:`run_cli`); read
-    the log with :meth:`requests`.
+    ``crossref``, ``wayback``) and :meth:`host`; run the CLI with :attr:`env` (or
+    :meth:`run_cli`); read the log with :meth:`requests`.
     """
 
     push: Callable[[dict[str, Any]], None] | None = None
@@ -994,6 +1011,7 @@ class World:
         self.dblp = DblpWorld(self)
         self.s2 = SemanticScholarWorld(self)
         self.doi = DoiWorld(self)
+        self.crossref = CrossrefWorld(self)
         self.wayback = WaybackWorld(self)
 
     @classmethod

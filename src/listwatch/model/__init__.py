@@ -4,7 +4,7 @@ facts from the services; proposals. Frozen dataclasses; this package imports no 
 
 from listwatch.model.cache import CacheEntry, FactCache
 from listwatch.model.document import Edit, Entry, LabelledLink, Link, Span
-from listwatch.model.facts import PaperFacts, Publication, RepoFacts
+from listwatch.model.facts import DoiFacts, PaperFacts, Publication, RepoFacts
 from listwatch.model.proposal import KINDS, Kind, Proposal
 from listwatch.model.verdict import (
     FAILURE_STATUSES,
@@ -24,6 +24,7 @@ __all__ = [
     "SEVERITY",
     "STATUSES",
     "CacheEntry",
+    "DoiFacts",
     "Edit",
     "Entry",
     "FactCache",

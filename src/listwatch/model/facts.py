@@ -1,4 +1,4 @@
-"""Facts gathered from GitHub, arXiv, DBLP and Semantic Scholar."""
+"""Facts gathered from GitHub, arXiv, DBLP, Semantic Scholar and Crossref."""
 
 from __future__ import annotations
 
@@ -58,6 +58,15 @@ class PaperFacts:
     comment: str | None = None
     withdrawn: bool = False
     url: str = ""
+
+
+@dataclass(frozen=True)
+class DoiFacts:
+    """A DOI its registration agency lists: ``doi`` as the agency spells it, ``url`` the
+    landing page it resolves to (None when not said)."""
+
+    doi: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ POLITENESS: Mapping[str, HostRule] = {
     "dblp.org": HostRule(interval=1.0, concurrency=1),
     "api.semanticscholar.org": HostRule(interval=1.0, concurrency=1),
     "archive.org": HostRule(interval=0.5, concurrency=1),
+    "api.crossref.org": HostRule(interval=0.2, concurrency=1),  # public pool: 5/s, 1 at a time
     # GitHub's GraphQL endpoint has secondary limits of its own (2,000 points a minute, 60 s
     # of CPU time a minute, 100 requests in flight): a few queries at once, lightly spaced.
     "api.github.com/graphql": HostRule(interval=0.05, concurrency=4),

@@ -43,5 +43,7 @@ DBLP = Service("dblp", "dblp.org", "dblp.org", errors.DblpError, errors.DblpRate
 SEMANTIC_SCHOLAR = Service("semantic_scholar", "api.semanticscholar.org",
                            "api.semanticscholar.org", errors.SemanticScholarError,
                            errors.SemanticScholarRateLimited)
+CROSSREF = Service("crossref", "api.crossref.org", "api.crossref.org", errors.CrossrefError,
+                   errors.CrossrefRateLimited)
 WAYBACK = Service("wayback", "archive.org", "archive.org", errors.WaybackError,
                   errors.WaybackRateLimited)

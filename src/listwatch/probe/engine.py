@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from listwatch import net
 from listwatch.config import Config
 from listwatch.identifiers import arxiv_ref, github_repo
-from listwatch.model import PaperFacts, RepoFacts, Status, Verdict
+from listwatch.model import DoiFacts, PaperFacts, RepoFacts, Status, Verdict
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import clean
 from listwatch.probe.context import ProbeContext
@@ -104,7 +104,8 @@ class Engine:
             return verdict
         carried = doi.extract(target)
         if carried:
-            found = await self._doi_verdict(target, carried)
+            found = (doi.from_crossref(target, carried, await self._doi_facts())
+                     or await self._doi_verdict(target, carried))
             if found is not None:
                 return found
         return await self._http_verdict(target)
@@ -118,6 +119,10 @@ class Engine:
         if arriving is None:
             return self.context.paper_facts, self.context.arxiv_missing
         return await arriving.papers()
+
+    async def _doi_facts(self) -> Mapping[str, DoiFacts]:
+        arriving = self.context.arriving
+        return self.context.doi_facts if arriving is None else await arriving.dois()
 
     async def _from_facts(self, url: str) -> Verdict | None:
         """A github.com or arxiv.org link judged from the sources' facts (waiting for them

@@ -1,16 +1,19 @@
-"""DOI links (doi.org and publisher pages that carry a DOI) judged by the DOI resolver.
+"""DOI links (doi.org and publisher pages that carry a DOI) judged by the DOI registries.
 
-Publishers such as dl.acm.org answer 403 to anything that is not a browser; the
-doi.org handle API says whether the DOI is registered without touching them.
+Publishers such as dl.acm.org answer 403 to anything that is not a browser. Crossref's
+facts (gathered in batches beforehand) say a DOI is registered without touching them;
+a DOI Crossref does not list (another agency's, or none) goes to the doi.org handle
+API, one request per DOI.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from urllib.parse import quote, unquote, urlsplit
 
-from listwatch.model import Status
+from listwatch.model import DoiFacts, Status, Verdict
 from listwatch.probe.classify import clean
 
 DOI_HOSTS = ("doi.org", "dx.doi.org", "www.doi.org")
@@ -47,6 +50,25 @@ def extract(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def crossref_url(doi: str) -> str:
+    return f"https://api.crossref.org/works/{quote(doi, safe='/')}"
+
+
+def from_crossref(url: str, doi: str, facts: Mapping[str, DoiFacts]) -> Verdict | None:
+    """``ok`` when Crossref lists the DOI; None otherwise (ask the handle API)."""
+    found = facts.get(doi.lower())
+    if found is None:
+        return None
+    return Verdict(url=url, status="ok", via="crossref", detail=registered(doi, found.url),
+                   evidence=(crossref_url(doi),))
+
+
+def registered(doi: str, target: str | None) -> str:
+    """The detail of a registered DOI."""
+    where = f"; resolves to {clean(target, 200)}" if target else ""
+    return f"DOI {doi} is registered{where}"
+
+
 def handle_api_url(doi: str) -> str:
     return f"https://doi.org/api/handles/{quote(doi, safe='/')}"
 
@@ -61,9 +83,7 @@ def interpret(doi: str, status: int, body: bytes) -> tuple[Status, str] | None:
         return None
     code = data.get("responseCode")
     if code == 1 or code == 200:
-        target = _target(data)
-        where = f"; resolves to {clean(target, 200)}" if target else ""
-        return "ok", f"DOI {doi} is registered{where}"
+        return "ok", registered(doi, _target(data))
     if code == 100 or (status == 404 and code is None):
         return "broken", f"DOI {doi} is not registered (doi.org: handle not found)"
     return None
