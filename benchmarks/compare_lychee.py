@@ -414,7 +414,8 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add("")
     add("Part of what listwatch does is verification through APIs instead of scraping: "
         "GitHub repository links through the GitHub GraphQL API, arXiv links through the "
-        "arXiv API, DOI-carrying publisher pages through the doi.org handle API. Those "
+        "arXiv API, DOI-carrying publisher pages through Crossref in batches (the doi.org "
+        "handle API for the DOIs Crossref does not list). Those "
         "requests are counted below like any other. "
         + scholar.KNOWS + f" Of the lists' arXiv papers, {COUNTS['published']} are marked "
         "published (a conference record on DBLP); the others are preprints.")

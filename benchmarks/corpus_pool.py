@@ -16,7 +16,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SPECIAL_HOSTS = frozenset({
     "github.com", "www.github.com", "arxiv.org", "browse.arxiv.org", "export.arxiv.org",
     "doi.org", "dx.doi.org", "dl.acm.org", "raw.githubusercontent.com", "api.github.com",
-    "dblp.org", "api.semanticscholar.org", "web.archive.org", "archive.org"})
+    "dblp.org", "api.semanticscholar.org", "web.archive.org", "archive.org",
+    "api.crossref.org"})
 # Hosts a page list leaves out: badge services and video sites checked in their own ways.
 OTHER_HOSTS = ("img.shields.io", "badgen.net", "badge.fury.io", "youtube.com", "youtu.be")
 SIMPLE_PATH = re.compile(r"^/[A-Za-z0-9/._~-]*$")

@@ -3,9 +3,9 @@
 A page that no API covers has to be requested once; requests to one host start
 ``host_interval`` apart, so the busiest host's distinct uncovered pages need
 ``(n - 1) × host_interval``. Covered by an API: github.com repositories (GitHub's API),
-arxiv.org papers (arXiv's API), DOI links and DOI-carrying publisher pages (doi.org's
-handle API), and badges that name a repository or are static (the repository's facts;
-their service is asked once).
+arxiv.org papers (arXiv's API), DOI links and DOI-carrying publisher pages (Crossref,
+and doi.org's handle API for the DOIs Crossref does not list), and badges that name a
+repository or are static (the repository's facts; their service is asked once).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class Verdict:
     """What listwatch concluded about a URL, and how.
 
     ``via`` names how it was verified (``head``, ``get``, ``github-api``,
-    ``arxiv-api``, ``doi``, ``repo-tree``, ``cache``, ``config``).
+    ``arxiv-api``, ``crossref``, ``doi``, ``badge``, ``repo-tree``, ``cache``, ``config``).
     ``permanent`` is True only when every hop of the redirect chain is 301/308.
     ``evidence`` lists URLs that support the verdict (e.g. the GitHub API URL
     that says a repository does not exist).
