@@ -19,6 +19,7 @@ from tenacity import (
 from listwatch.config import Config
 from listwatch.model import Hop, Status, Verdict
 from listwatch.net import Network, clock
+from listwatch.net.limiter import HostState
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import (
     REDIRECT_STATUSES,
@@ -98,6 +99,7 @@ class Fetcher:
         self.proxy = proxy
         self.accept = frozenset(config.check.accept)
         self.global_slots = asyncio.Semaphore(config.http.max_concurrency)
+        self._sent: dict[str, float] = {}  # host → when its last request was sent
         self.timeout = _timeout_seconds(network.client)
 
     # -- one request -----------------------------------------------------------
@@ -112,8 +114,12 @@ class Fetcher:
         async with self.limiter.slot(host) as state:
             if health.down:
                 raise Stop(*health.down, via="host-backoff")
+            # The host's turn first, then one of the run's slots: a slot is never held
+            # while its request waits for its host's spacing.
+            await self.limiter.wait_turn(state)
+            held = state.not_before  # a Retry-After already waited for
             async with self.global_slots:
-                await self.limiter.wait_turn(state)
+                await self._spaced(state, held)
                 if health.down:
                     raise Stop(*health.down, via="host-backoff")
                 self.network.requests.sent(SERVICE)
@@ -142,12 +148,31 @@ class Fetcher:
         self.hosts.succeeded(origin)
         return answer
 
+    async def _spaced(self, state: HostState, held: float) -> None:
+        """Keep the host's spacing between requests that waited for a slot (two turns
+        that waited together still start an interval apart), and a Retry-After that
+        came meanwhile (``state.not_before`` later than ``held``)."""
+        loop = asyncio.get_running_loop()
+        deferred = False
+        while True:
+            now = loop.time()
+            if not deferred and state.not_before > max(now, held):
+                deferred = True
+                await clock.sleep(state.not_before - now)
+                continue
+            gap = self._sent.get(state.name, float("-inf")) + state.rule.interval - now
+            if gap <= 0:
+                self._sent[state.name] = now
+                return
+            await asyncio.sleep(gap)
+
     async def _send(self, method: str, url: str, started: list[int]) -> Answer:
         wire = without_fragment(url)
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
         async with self.client.stream(method, wire, headers=headers) as response:
             started.append(response.status_code)
-            if method == "HEAD":  # a body here is a server bug: never read it
+            if method == "HEAD":
+                await _finish_head(response)
                 return Answer(url, method, response.status_code, response.headers, b"")
             body = await body_prefix(response)
             return Answer(url, method, response.status_code, response.headers, body)
@@ -326,6 +351,16 @@ async def body_prefix(response: httpx.Response) -> bytes:
     except httpx.StreamConsumed:  # a response built in memory (transports in tests)
         return response.content[:BODY_PREFIX]
     return bytes(body[:BODY_PREFIX])
+
+
+async def _finish_head(response: httpx.Response) -> None:
+    """Take in the end of a HEAD answer, so its connection is kept for the next request
+    instead of closed. It has no body: one sent anyway is never read."""
+    try:
+        async for _ in response.aiter_raw():
+            break
+    except httpx.StreamConsumed:  # a response built in memory (transports in tests)
+        pass
 
 
 def _decoder(encoding: str) -> zlib._Decompress | None:
