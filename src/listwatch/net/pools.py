@@ -41,9 +41,8 @@ class _Released(httpx.AsyncByteStream):
         self._stream = stream
         self._pool: _Pool | None = pool
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()  # no generator of its own around each chunk
 
     async def aclose(self) -> None:
         try:

@@ -9,12 +9,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-)
 
 from listwatch.config import Config
 from listwatch.model import Hop, Status, Verdict
@@ -78,10 +72,6 @@ class RetryableAnswer(Exception):
         super().__init__(answer.status)
         self.answer = answer
         self.deferred = deferred
-
-
-def _retryable(exc: BaseException) -> bool:
-    return isinstance(exc, RetryableAnswer) or (isinstance(exc, Stop) and exc.retry)
 
 
 class Fetcher:
@@ -193,56 +183,28 @@ class Fetcher:
         """Ask until an answer worth classifying, within the policy's attempts.
 
         Raises ``Stop`` when the URL cannot be answered (after retries, or at once
-        for failures that retrying cannot fix).
+        for failures that retrying cannot fix). Between retries, a pause of the
+        policy's backoff (none after a Retry-After, which the host limiter waits out
+        for every URL of the host).
         """
         policy = self.policy
         host = urlsplit(url).hostname or ""
         tries = 0
         own: Stop | None = None  # this URL's own last failure (a request was made)
-
-        def wait(state: RetryCallState) -> float:
-            outcome = state.outcome
-            error = outcome.exception() if outcome else None
-            if isinstance(error, RetryableAnswer) and error.deferred:
-                return 0.0  # the host limiter waits out Retry-After for every URL
-            return policy.backoff(state.attempt_number)
-
-        async def pause(seconds: float) -> None:
-            await clock.sleep(seconds)
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=wait,
-            retry=retry_if_exception(_retryable),
-            reraise=True,
-            sleep=pause,
-        )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    tries += 1
-                    try:
-                        answer = await self.request(method, url)
-                    except Stop as failed:
-                        own = own if failed.via == "host-backoff" else failed
+            while True:
+                tries += 1
+                try:
+                    return await self._attempt(method, url, host)
+                except Stop as failed:
+                    own = own if failed.via == "host-backoff" else failed
+                    if not failed.retry or tries >= policy.attempts:
                         raise
-                    if not policy.retryable(answer.status, answer.headers, api=False):
-                        return answer
-                    if challenge(answer.status, answer.headers, answer.body):
-                        return answer
-                    wait_for = policy.waits_for(answer.status, answer.headers, api=False)
-                    if wait_for is not None:
-                        if wait_for > policy.retry_after_max:
-                            status: Status = "blocked" if answer.status == 429 else "error"
-                            raise Stop(status,
-                                       f"{reason(answer.status)}: {policy.too_long(wait_for)}",
-                                       answer.status)
-                        self.limiter.defer(host, wait_for)
-                    if method == "HEAD":  # retried as GET (after a pause), which shows the body
-                        if wait_for is None and not (self.proxy and answer.status == 502):
-                            await clock.sleep(policy.backoff(1))
-                        return answer
-                    raise RetryableAnswer(answer, deferred=wait_for is not None)
+                    await clock.sleep(policy.backoff(tries))
+                except RetryableAnswer as again:
+                    if tries >= policy.attempts:
+                        raise
+                    await clock.sleep(0.0 if again.deferred else policy.backoff(tries))
         except RetryableAnswer as exc:
             return dataclasses.replace(exc.answer, tries=tries)
         except Stop as exc:
@@ -251,7 +213,27 @@ class Fetcher:
             if stop.retry and tries > 1:
                 stop.detail = f"{stop.detail} ({tries} attempts)"
             raise stop from None
-        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(self, method: str, url: str, host: str) -> Answer:
+        """One try: the answer, or ``RetryableAnswer`` for one worth asking again."""
+        policy = self.policy
+        answer = await self.request(method, url)
+        if not policy.retryable(answer.status, answer.headers, api=False):
+            return answer
+        if challenge(answer.status, answer.headers, answer.body):
+            return answer
+        wait_for = policy.waits_for(answer.status, answer.headers, api=False)
+        if wait_for is not None:
+            if wait_for > policy.retry_after_max:
+                status: Status = "blocked" if answer.status == 429 else "error"
+                raise Stop(status, f"{reason(answer.status)}: {policy.too_long(wait_for)}",
+                           answer.status)
+            self.limiter.defer(host, wait_for)
+        if method == "HEAD":  # retried as GET (after a pause), which shows the body
+            if wait_for is None and not (self.proxy and answer.status == 502):
+                await clock.sleep(policy.backoff(1))
+            return answer
+        raise RetryableAnswer(answer, deferred=wait_for is not None)
 
     # -- one URL --------------------------------------------------------------------
 
