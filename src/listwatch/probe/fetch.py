@@ -27,6 +27,7 @@ from listwatch.probe.classify import (
 )
 from listwatch.probe.hosts import HostBook, origin_of
 from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
+from listwatch.probe.slots import Slots
 
 BODY_PREFIX = 64 * 1024
 # HEAD answers from this code up are not trusted: the same URL is asked again with
@@ -34,6 +35,8 @@ BODY_PREFIX = 64 * 1024
 HEAD_FALLBACK_FROM = 400
 # HEAD answers that mean "this host does not do HEAD": use GET for the rest of the run.
 HEAD_REFUSED = frozenset({405, 501})
+# A host with this share of the requests still to make goes first for the run's slots.
+BUSY_SHARE = 0.1
 # The accounting key of link checks (not part of the report's counts).
 SERVICE = "links"
 # Only encodings this module decodes itself, within BODY_PREFIX (no decompression bombs).
@@ -88,8 +91,10 @@ class Fetcher:
         self.guard = guard
         self.proxy = proxy
         self.accept = frozenset(config.check.accept)
-        self.global_slots = asyncio.Semaphore(config.http.max_concurrency)
+        self.global_slots = Slots(config.http.max_concurrency)
         self._sent: dict[str, float] = {}  # host → when its last request was sent
+        self._pending: dict[str, int] = {}  # host → requests started and not done
+        self._pending_total = 0
         self.timeout = _timeout_seconds(network.client)
 
     # -- one request -----------------------------------------------------------
@@ -97,6 +102,18 @@ class Fetcher:
     async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
         """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
         host = urlsplit(url).hostname or ""
+        pending = self._pending
+        pending[host] = pending.get(host, 0) + 1
+        self._pending_total += 1
+        try:
+            return await self._request(method, url, host)
+        finally:
+            self._pending_total -= 1
+            pending[host] -= 1
+            if not pending[host]:
+                del pending[host]
+
+    async def _request(self, method: str, url: str, host: str) -> Answer:
         origin = origin_of(url)
         health = self.hosts.state(origin)
         if health.down:
@@ -104,11 +121,11 @@ class Fetcher:
         async with self.limiter.slot(host) as state:
             if health.down:
                 raise Stop(*health.down, via="host-backoff")
-            # The host's turn first, then one of the run's slots: a slot is never held
-            # while its request waits for its host's spacing.
+            # The host's turn first, then one of the run's slots (the busiest hosts'
+            # first): a slot is never held while its request waits for its host's spacing.
             await self.limiter.wait_turn(state)
             held = state.not_before  # a Retry-After already waited for
-            async with self.global_slots:
+            async with self.global_slots.hold(self._busiest(host, state)):
                 await self._spaced(state, held)
                 if health.down:
                     raise Stop(*health.down, via="host-backoff")
@@ -137,6 +154,15 @@ class Fetcher:
                 raise Stop("broken", name, answer.status)
         self.hosts.succeeded(origin)
         return answer
+
+    def _busiest(self, host: str, state: HostState) -> int:
+        """1 when the host has more requests started and not done than it may have in
+        flight, and at least ``BUSY_SHARE`` of all of them: it sets the run's length,
+        so its requests take the run's slots first. Else 0: the hosts take them in
+        turn, which keeps each host's requests apart and its connection reused."""
+        pending = self._pending.get(host, 0)
+        return int(pending > state.rule.concurrency
+                   and pending >= BUSY_SHARE * self._pending_total)
 
     async def _spaced(self, state: HostState, held: float) -> None:
         """Keep the host's spacing between requests that waited for a slot (two turns

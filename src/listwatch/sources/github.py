@@ -43,7 +43,7 @@ from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "github.repo"
 BATCH = 100
-IN_FLIGHT = 3  # GraphQL queries at once (GitHub's secondary limit allows 100)
+IN_FLIGHT = 4  # GraphQL queries at once (GitHub's secondary limit allows 100)
 CPU_BUDGET = 50.0  # seconds of GraphQL response time per minute (GitHub allows 60)
 
 _FIELDS = """fragment RepoFields on Repository {
