@@ -19,11 +19,12 @@ SPARE_CONNECTIONS = 4
 
 
 def pool_size(config: HttpConfig) -> int:
-    """Connections in the shared pool: ``max_concurrency`` for link checks, plus room for
-    every API at its own per-host ceiling (arXiv, DBLP, Semantic Scholar and the Wayback
-    Machine by their terms, the GitHub API by ``host_concurrency``) now that the sources
-    run beside the link checks, so an API call never waits for a probe's connection.
-    Per-host limits stay the limiter's business; the pool only has to be big enough."""
+    """The most connections one origin's pool may open: ``max_concurrency`` for link
+    checks, plus room for every API at its own per-host ceiling (arXiv, DBLP, Semantic
+    Scholar and the Wayback Machine by their terms, the GitHub API by
+    ``host_concurrency``), so a request never waits for a connection. Each origin has a
+    pool of its own (``HostPools``), so an API call never competes with probes of other
+    hosts; per-host limits stay the limiter's business, far below this ceiling."""
     apis = sum(rule.concurrency for rule in POLITENESS.values()) + config.host_concurrency
     return config.max_concurrency + apis + SPARE_CONNECTIONS
 
