@@ -409,3 +409,43 @@ def test_an_unexpected_failure_is_one_error_verdict(mockweb: World) -> None:
     assert verdicts[f"{A}/boom"].status == "error"
     assert verdicts[f"{A}/boom"].detail == "could not check: RuntimeError: bug in a transport"
     assert verdicts[f"{A}/ok"].status == "ok"
+
+
+def test_a_run_slot_is_not_held_while_a_request_waits_for_its_host(mockweb: World) -> None:
+    """With one slot for the run, the second request to a host waits for its host's
+    turn without the slot: the other hosts' requests go meanwhile."""
+    others = [f"https://b{n}.example/x" for n in range(4)]
+    for url in [f"{A}/*", *others]:
+        mockweb.route(url, 200)
+    urls = [f"{A}/1", f"{A}/2", *others]
+    run_probe(mockweb, urls, config=make_config(http_host_interval=0.3,
+                                                http_max_concurrency=1))
+    order = [h.url for h in mockweb.hits]
+    assert order.index(f"{A}/2") == len(order) - 1, order
+
+
+def test_turns_that_waited_for_slots_together_still_start_an_interval_apart(
+        mockweb: World) -> None:
+    """Two requests to one host whose turns came while the run's slots were busy get
+    slots at the same moment; they still start the host's interval apart."""
+    held = asyncio.Event()
+    arrived = 0
+
+    async def blocking(request: httpx.Request) -> httpx.Response:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 2:
+            held.set()
+        await held.wait()
+        await asyncio.sleep(0.2)  # both slots come free together, after A's turns
+        return httpx.Response(200)
+
+    mockweb.route("https://b.example/*", blocking)
+    mockweb.route("https://c.example/*", blocking)
+    mockweb.route(f"{A}/*", 200)
+    urls = ["https://b.example/1", "https://c.example/1", f"{A}/1", f"{A}/2", f"{A}/3"]
+    run_probe(mockweb, urls, config=make_config(http_host_interval=0.05,
+                                                http_max_concurrency=2))
+    starts = [h.start for h in mockweb.hits if h.host == "a.example"]
+    assert len(starts) == 3
+    assert all(b - a >= 0.05 for a, b in itertools.pairwise(starts)), starts

@@ -2,35 +2,67 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 
 import httpx
+from httpx._config import DEFAULT_LIMITS
+from httpx._types import CertTypes
 
 from listwatch.config import HttpConfig
 from listwatch.net.environment import ssl_context
 from listwatch.net.limiter import POLITENESS
+from listwatch.net.pools import KEEPALIVE_PER_ORIGIN, HostPools
 
 # Connections for the APIs beyond their per-host ceilings (list reading, the DOI resolver).
 SPARE_CONNECTIONS = 4
 
 
 def pool_size(config: HttpConfig) -> int:
-    """Connections in the shared pool: ``max_concurrency`` for link checks, plus room for
-    every API at its own per-host ceiling (arXiv, DBLP, Semantic Scholar and the Wayback
-    Machine by their terms, the GitHub API by ``host_concurrency``) now that the sources
-    run beside the link checks, so an API call never waits for a probe's connection.
-    Per-host limits stay the limiter's business; the pool only has to be big enough."""
+    """The most connections one origin's pool may open: ``max_concurrency`` for link
+    checks, plus room for every API at its own per-host ceiling (arXiv, DBLP, Semantic
+    Scholar and the Wayback Machine by their terms, the GitHub API by
+    ``host_concurrency``), so a request never waits for a connection. Each origin has a
+    pool of its own (``HostPools``), so an API call never competes with probes of other
+    hosts; per-host limits stay the limiter's business, far below this ceiling."""
     apis = sum(rule.concurrency for rule in POLITENESS.values()) + config.host_concurrency
     return config.max_concurrency + apis + SPARE_CONNECTIONS
+
+
+class PooledClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` whose transports (direct, and one per proxy the
+    environment names) are the ones httpx makes, one per origin (``HostPools``)."""
+
+    def _init_transport(self, verify: ssl.SSLContext | str | bool = True,
+                        cert: CertTypes | None = None, trust_env: bool = True,
+                        http1: bool = True, http2: bool = False,
+                        limits: httpx.Limits = DEFAULT_LIMITS,
+                        transport: httpx.AsyncBaseTransport | None = None,
+                        ) -> httpx.AsyncBaseTransport:
+        if transport is not None:
+            return transport
+        make = super()._init_transport
+        return HostPools(lambda: make(verify=verify, cert=cert, trust_env=trust_env,
+                                      http1=http1, http2=http2, limits=limits))
+
+    def _init_proxy_transport(self, proxy: httpx.Proxy,
+                              verify: ssl.SSLContext | str | bool = True,
+                              cert: CertTypes | None = None, trust_env: bool = True,
+                              http1: bool = True, http2: bool = False,
+                              limits: httpx.Limits = DEFAULT_LIMITS,
+                              ) -> httpx.AsyncBaseTransport:
+        make = super()._init_proxy_transport
+        return HostPools(lambda: make(proxy, verify=verify, cert=cert, trust_env=trust_env,
+                                      http1=http1, http2=http2, limits=limits))
 
 
 def async_client(config: HttpConfig, *, headers: Mapping[str, str] | None = None,
                  timeout: float | None = None) -> httpx.AsyncClient:
     """The one shared client: no automatic redirects, proxy and CA from the environment;
-    ``pool_size`` connections."""
+    per origin up to ``pool_size`` connections, ``KEEPALIVE_PER_ORIGIN`` kept idle."""
     size = pool_size(config)
-    limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-    return httpx.AsyncClient(
+    limits = httpx.Limits(max_connections=size, max_keepalive_connections=KEEPALIVE_PER_ORIGIN)
+    return PooledClient(
         headers={"User-Agent": config.user_agent, **(headers or {})},
         timeout=httpx.Timeout(timeout if timeout is not None else config.timeout),
         limits=limits,

@@ -68,6 +68,7 @@ class HostState:
         self.slots = asyncio.Semaphore(rule.concurrency)
         self.next_start = 0.0
         self.last_start = float("-inf")
+        self.last_sent = float("-inf")  # see ``HostLimiter.wait_again``
         self.not_before = 0.0
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -130,6 +131,25 @@ class HostLimiter:
             state.last_start = loop.time()
             state.next_start = max(state.next_start, state.last_start + state.interval)
             return
+
+    async def wait_again(self, state: HostState, held: float) -> None:
+        """After ``wait_turn``, a caller that then waited for something else (a slot of
+        the run) checks again right before sending: turns that waited together still
+        go out an interval apart, and a Retry-After that came meanwhile (``not_before``
+        later than ``held``, the one already waited for) is waited out."""
+        loop = asyncio.get_running_loop()
+        deferred = False
+        while True:
+            now = loop.time()
+            if not deferred and state.not_before > max(now, held):
+                deferred = True
+                await clock.sleep(state.not_before - now)
+                continue
+            gap = state.last_sent + state.interval - now
+            if gap <= 0:
+                state.last_sent = now
+                return
+            await asyncio.sleep(gap)
 
     @asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[HostState]:

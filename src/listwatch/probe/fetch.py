@@ -9,16 +9,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-)
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from listwatch.config import Config
 from listwatch.model import Hop, Status, Verdict
 from listwatch.net import Network, clock
+from listwatch.net.limiter import HostState
 from listwatch.probe.addresses import AddressGuard
 from listwatch.probe.classify import (
     REDIRECT_STATUSES,
@@ -32,6 +28,7 @@ from listwatch.probe.classify import (
 )
 from listwatch.probe.hosts import HostBook, origin_of
 from listwatch.probe.redirects import describe, is_permanent, resolve_location, without_fragment
+from listwatch.probe.slots import Slots
 
 BODY_PREFIX = 64 * 1024
 # HEAD answers from this code up are not trusted: the same URL is asked again with
@@ -39,6 +36,8 @@ BODY_PREFIX = 64 * 1024
 HEAD_FALLBACK_FROM = 400
 # HEAD answers that mean "this host does not do HEAD": use GET for the rest of the run.
 HEAD_REFUSED = frozenset({405, 501})
+# A host with this share of the requests still to make goes first for the run's slots.
+BUSY_SHARE = 0.1
 # The accounting key of link checks (not part of the report's counts).
 SERVICE = "links"
 # Only encodings this module decodes itself, within BODY_PREFIX (no decompression bombs).
@@ -97,7 +96,9 @@ class Fetcher:
         self.guard = guard
         self.proxy = proxy
         self.accept = frozenset(config.check.accept)
-        self.global_slots = asyncio.Semaphore(config.http.max_concurrency)
+        self.global_slots = Slots(config.http.max_concurrency)
+        self._pending: dict[str, int] = {}  # host → requests started and not done
+        self._pending_total = 0
         self.timeout = _timeout_seconds(network.client)
 
     # -- one request -----------------------------------------------------------
@@ -105,6 +106,18 @@ class Fetcher:
     async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
         """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
         host = urlsplit(url).hostname or ""
+        pending = self._pending
+        pending[host] = pending.get(host, 0) + 1
+        self._pending_total += 1
+        try:
+            return await self._request(method, url, host)
+        finally:
+            self._pending_total -= 1
+            pending[host] -= 1
+            if not pending[host]:
+                del pending[host]
+
+    async def _request(self, method: str, url: str, host: str) -> Answer:
         origin = origin_of(url)
         health = self.hosts.state(origin)
         if health.down:
@@ -112,8 +125,12 @@ class Fetcher:
         async with self.limiter.slot(host) as state:
             if health.down:
                 raise Stop(*health.down, via="host-backoff")
-            async with self.global_slots:
-                await self.limiter.wait_turn(state)
+            # The host's turn first, then one of the run's slots (the busiest hosts'
+            # first): a slot is never held while its request waits for its host's spacing.
+            await self.limiter.wait_turn(state)
+            held = state.not_before  # a Retry-After already waited for
+            async with self.global_slots.hold(self._busiest(host, state)):
+                await self.limiter.wait_again(state, held)
                 if health.down:
                     raise Stop(*health.down, via="host-backoff")
                 self.network.requests.sent(SERVICE)
@@ -142,12 +159,22 @@ class Fetcher:
         self.hosts.succeeded(origin)
         return answer
 
+    def _busiest(self, host: str, state: HostState) -> int:
+        """1 when the host has more requests started and not done than it may have in
+        flight, and at least ``BUSY_SHARE`` of all of them: it sets the run's length,
+        so its requests take the run's slots first. Else 0: the hosts take them in
+        turn, which keeps each host's requests apart and its connection reused."""
+        pending = self._pending.get(host, 0)
+        return int(pending > state.rule.concurrency
+                   and pending >= BUSY_SHARE * self._pending_total)
+
     async def _send(self, method: str, url: str, started: list[int]) -> Answer:
         wire = without_fragment(url)
         headers = {"Accept-Encoding": ACCEPT_ENCODING}
         async with self.client.stream(method, wire, headers=headers) as response:
             started.append(response.status_code)
-            if method == "HEAD":  # a body here is a server bug: never read it
+            if method == "HEAD":
+                await _finish_head(response)
                 return Answer(url, method, response.status_code, response.headers, b"")
             body = await body_prefix(response)
             return Answer(url, method, response.status_code, response.headers, body)
@@ -168,7 +195,9 @@ class Fetcher:
         """Ask until an answer worth classifying, within the policy's attempts.
 
         Raises ``Stop`` when the URL cannot be answered (after retries, or at once
-        for failures that retrying cannot fix).
+        for failures that retrying cannot fix). Between retries, a pause of the
+        policy's backoff (none after a Retry-After, which the host limiter waits out
+        for every URL of the host).
         """
         policy = self.policy
         host = urlsplit(url).hostname or ""
@@ -182,43 +211,18 @@ class Fetcher:
                 return 0.0  # the host limiter waits out Retry-After for every URL
             return policy.backoff(state.attempt_number)
 
-        async def pause(seconds: float) -> None:
-            await clock.sleep(seconds)
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=wait,
-            retry=retry_if_exception(_retryable),
-            reraise=True,
-            sleep=pause,
-        )
+        retrying = AsyncRetrying(stop=stop_after_attempt(policy.attempts), wait=wait,
+                                 retry=retry_if_exception(_retryable), reraise=True,
+                                 sleep=clock.sleep)
         try:
             async for attempt in retrying:
                 with attempt:
                     tries += 1
                     try:
-                        answer = await self.request(method, url)
+                        return await self._attempt(method, url, host)
                     except Stop as failed:
                         own = own if failed.via == "host-backoff" else failed
                         raise
-                    self.limiter.answered(host, answer.status)
-                    if not policy.retryable(answer.status, answer.headers, api=False):
-                        return answer
-                    if challenge(answer.status, answer.headers, answer.body):
-                        return answer
-                    wait_for = policy.waits_for(answer.status, answer.headers, api=False)
-                    if wait_for is not None:
-                        if wait_for > policy.retry_after_max:
-                            status: Status = "blocked" if answer.status == 429 else "error"
-                            raise Stop(status,
-                                       f"{reason(answer.status)}: {policy.too_long(wait_for)}",
-                                       answer.status)
-                        self.limiter.defer(host, wait_for)
-                    if method == "HEAD":  # retried as GET (after a pause), which shows the body
-                        if wait_for is None and not (self.proxy and answer.status == 502):
-                            await clock.sleep(policy.backoff(1))
-                        return answer
-                    raise RetryableAnswer(answer, deferred=wait_for is not None)
         except RetryableAnswer as exc:
             return dataclasses.replace(exc.answer, tries=tries)
         except Stop as exc:
@@ -228,6 +232,28 @@ class Fetcher:
                 stop.detail = f"{stop.detail} ({tries} attempts)"
             raise stop from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _attempt(self, method: str, url: str, host: str) -> Answer:
+        """One try: the answer, or ``RetryableAnswer`` for one worth asking again."""
+        policy = self.policy
+        answer = await self.request(method, url)
+        self.limiter.answered(host, answer.status)
+        if not policy.retryable(answer.status, answer.headers, api=False):
+            return answer
+        if challenge(answer.status, answer.headers, answer.body):
+            return answer
+        wait_for = policy.waits_for(answer.status, answer.headers, api=False)
+        if wait_for is not None:
+            if wait_for > policy.retry_after_max:
+                status: Status = "blocked" if answer.status == 429 else "error"
+                raise Stop(status, f"{reason(answer.status)}: {policy.too_long(wait_for)}",
+                           answer.status)
+            self.limiter.defer(host, wait_for)
+        if method == "HEAD":  # retried as GET (after a pause), which shows the body
+            if wait_for is None and not (self.proxy and answer.status == 502):
+                await clock.sleep(policy.backoff(1))
+            return answer
+        raise RetryableAnswer(answer, deferred=wait_for is not None)
 
     # -- one URL --------------------------------------------------------------------
 
@@ -327,6 +353,16 @@ async def body_prefix(response: httpx.Response) -> bytes:
     except httpx.StreamConsumed:  # a response built in memory (transports in tests)
         return response.content[:BODY_PREFIX]
     return bytes(body[:BODY_PREFIX])
+
+
+async def _finish_head(response: httpx.Response) -> None:
+    """Take in the end of a HEAD answer, so its connection is kept for the next request
+    instead of closed. It has no body: one sent anyway is never read."""
+    try:
+        async for _ in response.aiter_raw():
+            break
+    except httpx.StreamConsumed:  # a response built in memory (transports in tests)
+        pass
 
 
 def _decoder(encoding: str) -> zlib._Decompress | None:

@@ -157,10 +157,11 @@ class ArxivPapers(Source[PaperFacts]):
             for arxiv_id in chunk:
                 if arxiv_id in got:
                     facts[arxiv_id] = got[arxiv_id]
-                    cache.put(context.cache, NAMESPACE, arxiv_id, _to_json(got[arxiv_id]),
-                              now=context.now)
                 else:
                     unknown.append(arxiv_id)
+            cache.put_many(context.cache, NAMESPACE,
+                           [(arxiv_id, _to_json(got[arxiv_id])) for arxiv_id in chunk
+                            if arxiv_id in got], now=context.now)
         if unknown:
             warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
         return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings))

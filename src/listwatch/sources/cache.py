@@ -38,6 +38,15 @@ def get_many(fact_cache: FactCache | None, namespace: str,
     return fact_cache.cache_get_many(namespace, list(keys))
 
 
+def put_many(fact_cache: FactCache | None, namespace: str, items: Iterable[tuple[str, Any]],
+             *, now: datetime) -> None:
+    """Many ``(key, value)`` answers in one transaction."""
+    if fact_cache is not None:
+        fact_cache.cache_put_many(
+            namespace, [(key, json.dumps(value, sort_keys=True), None) for key, value in items],
+            now=now)
+
+
 def put(fact_cache: FactCache | None, namespace: str, key: str, value: Any, *, now: datetime,
         etag: str | None = None) -> None:
     if fact_cache is not None:

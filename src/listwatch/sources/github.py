@@ -25,7 +25,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,7 +43,7 @@ from listwatch.sources.interface import Source, SourceContext, SourceResult
 
 NAMESPACE = "github.repo"
 BATCH = 100
-IN_FLIGHT = 3  # GraphQL queries at once (GitHub's secondary limit allows 100)
+IN_FLIGHT = 4  # GraphQL queries at once (GitHub's secondary limit allows 100)
 CPU_BUDGET = 50.0  # seconds of GraphQL response time per minute (GitHub allows 60)
 
 _FIELDS = """fragment RepoFields on Repository {
@@ -142,8 +142,11 @@ def facts_not_found(requested: str, now: datetime, api_url: str) -> RepoFacts:
                      api_url=rest_url(api_url, requested))
 
 
+_FACT_FIELDS = tuple(f.name for f in fields(RepoFacts))
+
+
 def _to_json(facts: RepoFacts) -> dict[str, Any]:
-    data = asdict(facts)
+    data = {name: getattr(facts, name) for name in _FACT_FIELDS}  # flat: asdict's deep copy
     for name in ("pushed_at", "fetched_at"):
         data[name] = data[name].isoformat() if data[name] else None
     return data

@@ -1,0 +1,102 @@
+"""``HostPools``: one small connection pool per origin, the least recently used closed.
+
+A run talks to hundreds of hosts at once. In one shared pool their connections push
+each other out (every request a new TCP connection, proxy tunnel and TLS handshake),
+and httpcore's pool bookkeeping grows with the square of its size. Here each origin
+(scheme, host, port) gets a transport of its own, so a host keeps its connections
+between requests, and the pools kept open are bounded (``MAX_ORIGINS``; each keeps at
+most ``KEEPALIVE_PER_ORIGIN`` idle connections, so idle sockets stay within the
+process's file limits). In-flight requests per host are the limiter's business.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+
+# Origins whose connections are kept open between requests.
+MAX_ORIGINS = 384
+# Idle connections each origin keeps for its next requests.
+KEEPALIVE_PER_ORIGIN = 2
+
+Origin = tuple[bytes, bytes, int | None]
+
+
+class _Pool:
+    """One origin's transport and its requests still being answered."""
+
+    __slots__ = ("active", "transport")
+
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self.transport = transport
+        self.active = 0
+
+
+class _Released(httpx.AsyncByteStream):
+    """A response body that tells its pool when it is closed."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, pool: _Pool) -> None:
+        self._stream = stream
+        self._pool: _Pool | None = pool
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._stream.__aiter__()  # no generator of its own around each chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if self._pool is not None:
+                self._pool.active -= 1
+                self._pool = None
+
+
+class HostPools(httpx.AsyncBaseTransport):
+    """Dispatches each request to its origin's own transport, made by ``make``."""
+
+    def __init__(self, make: Callable[[], httpx.AsyncBaseTransport],
+                 max_origins: int = MAX_ORIGINS) -> None:
+        self._make = make
+        self._max_origins = max_origins
+        self._pools: OrderedDict[Origin, _Pool] = OrderedDict()
+
+    @property
+    def origins(self) -> int:
+        """Origins with a pool open."""
+        return len(self._pools)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        key = (url.raw_scheme, url.raw_host, url.port)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = _Pool(self._make())
+            await self._evict()
+        else:
+            self._pools.move_to_end(key)
+        pool.active += 1
+        try:
+            response = await pool.transport.handle_async_request(request)
+        except BaseException:
+            pool.active -= 1
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        return httpx.Response(status_code=response.status_code, headers=response.headers,
+                              stream=_Released(response.stream, pool),
+                              extensions=response.extensions)
+
+    async def _evict(self) -> None:
+        """Close the least recently used origins without requests beyond the bound."""
+        excess = len(self._pools) - self._max_origins
+        if excess <= 0:
+            return
+        idle = [key for key, pool in self._pools.items() if pool.active == 0][:excess]
+        for key in idle:
+            await self._pools.pop(key).transport.aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.transport.aclose()

@@ -1,0 +1,94 @@
+"""HostPools: one transport per origin, the least recently used idle ones closed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from listwatch.config import HttpConfig
+from listwatch.net.client import async_client
+from listwatch.net.pools import HostPools
+
+
+class Recording(httpx.AsyncBaseTransport):
+    """A transport that answers 200 and remembers what it served and whether it closed."""
+
+    def __init__(self, made: list[Recording]) -> None:
+        self.served: list[str] = []
+        self.closed = False
+        made.append(self)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.served.append(str(request.url))
+        return httpx.Response(200, stream=httpx.ByteStream(b"ok"))
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def test_each_origin_keeps_its_own_transport() -> None:
+    made: list[Recording] = []
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=HostPools(lambda: Recording(made))) as client:
+            for url in ("https://a.example/1", "https://b.example/1", "https://a.example/2",
+                        "http://a.example/3", "https://a.example:8443/4"):
+                assert (await client.get(url)).text == "ok"
+
+    asyncio.run(main())
+    assert [t.served for t in made] == [
+        ["https://a.example/1", "https://a.example/2"], ["https://b.example/1"],
+        ["http://a.example/3"], ["https://a.example:8443/4"]]
+    assert all(t.closed for t in made)  # closed with the client
+
+
+def test_least_recently_used_idle_origins_are_closed_beyond_the_bound() -> None:
+    made: list[Recording] = []
+    pools = HostPools(lambda: Recording(made), max_origins=2)
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=pools) as client:
+            async with client.stream("GET", "https://open.example/") as still_reading:
+                await client.get("https://a.example/")
+                await client.get("https://b.example/")  # 3 origins: a is closed, not open
+                assert [t.closed for t in made] == [False, True, False]
+                assert pools.origins == 2
+                await still_reading.aread()
+            await client.get("https://c.example/")  # open is idle now and the oldest
+            assert [t.closed for t in made] == [True, True, False, False]
+            await client.get("https://b.example/again")  # kept: served by the same one
+            assert made[2].served == ["https://b.example/", "https://b.example/again"]
+
+    asyncio.run(main())
+
+
+def test_the_client_keeps_a_connection_per_host_through_the_environment_proxy(
+        world_inprocess) -> None:  # type: ignore[no-untyped-def]
+    """Through the proxy, HEAD probes of one host reuse one tunnel (the probe takes in
+    each answer's end), and another host gets its own."""
+    from listwatch.probe.fetch import _finish_head
+
+    world_inprocess.host("a.example").default(status=200)
+    world_inprocess.host("b.example").default(status=200)
+
+    async def main() -> list[str]:
+        async with async_client(HttpConfig()) as client:
+            for url in ["https://a.example/1", "https://b.example/1", "https://a.example/2",
+                        "https://a.example/3"]:
+                async with client.stream("HEAD", url) as response:
+                    await _finish_head(response)
+            return [repr(c) for pools in _host_pools(client) for c in pools]
+
+    connections = asyncio.run(main())
+    assert len(connections) == 2
+    assert any("a.example" in c and "Request Count: 3" in c for c in connections)
+    assert any("b.example" in c and "Request Count: 1" in c for c in connections)
+
+
+def _host_pools(client: httpx.AsyncClient) -> list[list[object]]:
+    """The httpcore connections of every origin of every HostPools of ``client``."""
+    transports = [client._transport, *client._mounts.values()]
+    return [list(pool.transport._pool.connections)  # type: ignore[attr-defined]
+            for t in transports if isinstance(t, HostPools)
+            for pool in t._pools.values()]
