@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from listwatch import net
@@ -23,6 +26,14 @@ from listwatch.probe.verifiers import arxiv, badge, doi, github, repo_tree
 # Consecutive failed attempts (timeouts, refused/reset connections) after which
 # a host is given up for the rest of the run, on top of one URL's own retries.
 EXTRA_HOST_FAILURES = 2
+
+# Links being judged at once, per request allowed in flight (``[http] max_concurrency``).
+# A link waiting for its host's turn holds memory (its task, the retry state), so the
+# rest wait as plain URLs; a few times the request limit keeps every request slot busy.
+WINDOW_PER_REQUEST = 8
+MIN_WINDOW = 256
+
+Awaited = Literal["repos", "papers"]
 
 
 async def probe_urls(
@@ -60,6 +71,12 @@ class Engine:
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
+        """Judge every URL once, with at most ``window`` of them in progress at a time.
+
+        Links judged from facts still on their way wait as plain URLs until the facts
+        are in; the others are taken one host at a time in turn, so that the links in
+        progress spread over many hosts instead of queueing for one.
+        """
         results: dict[str, Verdict] = {}
 
         async def deliver(url: str) -> None:
@@ -69,10 +86,48 @@ class Engine:
                 on_result(verdict)
 
         unique = list(dict.fromkeys(urls))
+        now: list[str] = []
+        later: dict[Awaited, list[str]] = {"repos": [], "papers": []}
+        for url in unique:
+            awaited = self._awaits(url)
+            (now if awaited is None else later[awaited]).append(url)
+        window = asyncio.Semaphore(max(MIN_WINDOW,
+                                       WINDOW_PER_REQUEST * self.config.http.max_concurrency))
+
         async with asyncio.TaskGroup() as group:
-            for url in unique:
-                group.create_task(deliver(url))
+            def released(_: asyncio.Task[None]) -> None:
+                window.release()
+
+            async def feed(batch: Iterable[str], first: Callable[[], Awaitable[Any]] | None
+                           ) -> None:
+                if first is not None:
+                    with contextlib.suppress(Exception):  # each link then says what failed
+                        await first()
+                for url in batch:
+                    await window.acquire()
+                    group.create_task(deliver(url)).add_done_callback(released)
+
+            group.create_task(feed(in_turn(now), None))
+            if later["repos"]:
+                group.create_task(feed(later["repos"], self._repo_facts))
+            if later["papers"]:
+                group.create_task(feed(later["papers"], self._paper_facts))
         return {url: results[url] for url in unique}
+
+    def _awaits(self, url: str) -> Awaited | None:
+        """The facts still on their way that ``url`` is judged from (None: judge it now);
+        the path ``_judge`` takes, without its requests."""
+        if self.context.arriving is None or url in self.context.ok_cache:
+            return None
+        if skip_reason(url, self.config.check) or is_relative(url):
+            return None
+        target = _absolute(url)
+        if url_problem(target):
+            return None
+        shown = badge.parse(target)
+        if shown is not None and (shown.static or shown.repo):
+            return None
+        return _facts_kind(target)
 
     async def judge(self, url: str) -> Verdict:
         """The verdict on one URL, stamped with the run's time."""
@@ -92,7 +147,7 @@ class Engine:
             return Verdict(url=url, status="skipped", via="config", detail=reason)
         if is_relative(url):
             return repo_tree.verify(url, self.context.repo_paths, self.context.read_repo_file)
-        target = f"https:{url}" if url.startswith("//") else url
+        target = _absolute(url)
         problem = url_problem(target)
         if problem:
             return Verdict(url=url, status="error", via="config", detail=problem)
@@ -122,10 +177,10 @@ class Engine:
     async def _from_facts(self, url: str) -> Verdict | None:
         """A github.com or arxiv.org link judged from the sources' facts (waiting for them
         when they are still on their way); None for other links or without facts."""
-        if github_repo(url) is not None:
+        kind = _facts_kind(url)
+        if kind == "repos":
             return github.verify(url, await self._repo_facts())
-        ref = arxiv_ref(url)
-        if ref is not None and ref.is_url:
+        if kind == "papers":
             papers, missing = await self._paper_facts()
             return arxiv.verify(url, papers, missing)
         return None
@@ -187,3 +242,37 @@ class Engine:
         except Stop:
             return None
         return doi.interpret(carried, answer.status, answer.body)
+
+
+def _absolute(url: str) -> str:
+    """A scheme-relative URL (``//host/…``) as https."""
+    return f"https:{url}" if url.startswith("//") else url
+
+
+def _facts_kind(url: str) -> Awaited | None:
+    """Which facts judge ``url``: a github.com repository's, an arxiv.org paper's, none."""
+    if github_repo(url) is not None:
+        return "repos"
+    ref = arxiv_ref(url)
+    return "papers" if ref is not None and ref.is_url else None
+
+
+def in_turn(urls: Sequence[str]) -> Iterator[str]:
+    """``urls`` one host at a time in turn (hosts in order of first appearance, each
+    host's URLs in their own order)."""
+    lanes: dict[str, deque[str]] = {}
+    for url in urls:
+        lanes.setdefault(_host_key(url), deque()).append(url)
+    while lanes:
+        for key in list(lanes):
+            lane = lanes[key]
+            yield lane.popleft()
+            if not lane:
+                del lanes[key]
+
+
+def _host_key(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
