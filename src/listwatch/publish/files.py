@@ -37,7 +37,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     _replace(path, data, stat.S_IMODE(mode) if mode is not None else _default_mode())
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data: bytes | Iterable[bytes]) -> None:
     try:
         with path.open("wb") as handle:
             _write_all(handle, data)
