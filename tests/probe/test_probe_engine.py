@@ -490,3 +490,24 @@ def test_in_turn_takes_one_url_per_host_in_turn() -> None:
         f"{A}/1", "https://b.example/1", "mailto:x@y.org",
         f"{A}/2", "https://B.example/2", "http://[::1/x",
         f"{A}/3"]
+
+
+def test_shared_work_runs_once_and_keeps_only_its_result() -> None:
+    started: list[str] = []
+
+    async def work(key: str) -> str:
+        started.append(key)
+        await asyncio.sleep(0)
+        return key.upper()
+
+    async def main() -> tuple[list[str], str, dict[str, engine.Shared[str]]]:
+        shared: dict[str, engine.Shared[str]] = {}
+        together = await asyncio.gather(*(engine.once(shared, "a", lambda: work("a"))
+                                          for _ in range(3)))
+        later = await engine.once(shared, "a", lambda: work("again"))
+        return together, later, shared
+
+    together, later, shared = asyncio.run(main())
+    assert together == ["A", "A", "A"] and later == "A"
+    assert started == ["a"]
+    assert shared == {"a": ("A",)}

@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from listwatch import net
@@ -34,6 +34,24 @@ WINDOW_PER_REQUEST = 8
 MIN_WINDOW = 256
 
 Awaited = Literal["repos", "papers"]
+T = TypeVar("T")
+
+
+# Work shared by every link that needs it: its task while it runs, then only its result
+# (in a 1-tuple), so that the finished task and its coroutine are let go.
+Shared = asyncio.Task[T] | tuple[T]
+
+
+async def once(work: dict[str, Shared[T]], key: str, start: Callable[[], Awaitable[T]]) -> T:
+    """The result of ``start()`` for ``key``, started by the first caller, shared by all."""
+    found = work.get(key)
+    if found is None:
+        found = work[key] = asyncio.ensure_future(start())
+    if not isinstance(found, asyncio.Task):
+        return found[0]
+    result = await asyncio.shield(found)
+    work[key] = (result,)
+    return result
 
 
 async def probe_urls(
@@ -65,9 +83,9 @@ class Engine:
                                   resolve=context.resolve)
         self.fetcher = Fetcher(config=config, network=network, hosts=self.hosts,
                                guard=self.guard, proxy=proxy)
-        self._http: dict[str, asyncio.Task[Verdict]] = {}
-        self._doi: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
-        self._badge_hosts: dict[str, asyncio.Task[Verdict]] = {}
+        self._http: dict[str, Shared[Verdict]] = {}
+        self._doi: dict[str, Shared[tuple[Status, str] | None]] = {}
+        self._badge_hosts: dict[str, Shared[Verdict]] = {}
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
@@ -200,18 +218,11 @@ class Engine:
 
     async def _badge_host(self, host: str, url: str) -> Verdict:
         """The one check of a badge service: the first of its badges asked for."""
-        task = self._badge_hosts.get(host)
-        if task is None:
-            task = self._badge_hosts[host] = asyncio.ensure_future(self._http_verdict(url))
-        return await asyncio.shield(task)
+        return await once(self._badge_hosts, host, lambda: self._http_verdict(url))
 
     async def _http_verdict(self, url: str) -> Verdict:
         """HTTP check, shared by URLs that differ only in their fragment."""
-        key = without_fragment(url)
-        task = self._http.get(key)
-        if task is None:
-            task = self._http[key] = asyncio.ensure_future(self._check(url))
-        return await asyncio.shield(task)
+        return await once(self._http, without_fragment(url), lambda: self._check(url))
 
     async def _check(self, url: str) -> Verdict:
         host = urlsplit(url).hostname or ""
@@ -226,10 +237,7 @@ class Engine:
         return verdict
 
     async def _doi_verdict(self, url: str, carried: str) -> Verdict | None:
-        task = self._doi.get(carried.lower())
-        if task is None:
-            task = self._doi[carried.lower()] = asyncio.ensure_future(self._ask_doi(carried))
-        found = await asyncio.shield(task)
+        found = await once(self._doi, carried.lower(), lambda: self._ask_doi(carried))
         if found is None:
             return None  # the resolver said nothing usable: check the page itself
         status, detail = found
