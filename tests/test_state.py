@@ -115,6 +115,14 @@ def test_declined(tmp_path: Path) -> None:
         assert store.declined_ids() == frozenset({"p1", "p2"})
 
 
+def test_verdicts_from_an_iterator_are_all_recorded_and_counted(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        run = store.begin_run("check", T0)
+        urls = [f"https://a.example/{n}" for n in range(3)]
+        assert store.record_verdicts(run, (Verdict(u, "ok", checked_at=T0) for u in urls)) == 3
+        assert [len(store.history(u)) for u in urls] == [1, 1, 1]
+
+
 def test_failed_write_rolls_back(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.db") as store:
         run = store.begin_run("check", T0)

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -87,14 +87,36 @@ def _stop_on_signals() -> list[int]:
     return received
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write a report to ``output`` atomically, or to stdout."""
+# Characters of a report written to stdout at a time (a report in many small parts).
+ECHO_CHUNK = 1 << 20
+
+
+def write_output(text: str | Iterable[str], output: Path | None) -> None:
+    """Write a report, whole or in consecutive parts, to ``output`` atomically, or to
+    stdout (with a final newline when it has none)."""
+    parts = [text] if isinstance(text, str) else text
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        _echo_parts(parts)
         return
     from listwatch.publish.files import write_atomic
 
-    write_atomic(output, text.encode("utf-8"))
+    write_atomic(output, (part.encode("utf-8") for part in parts))
+
+
+def _echo_parts(parts: Iterable[str]) -> None:
+    buffered: list[str] = []
+    size = 0
+    last = ""
+    for part in parts:
+        if not part:
+            continue
+        buffered.append(part)
+        size += len(part)
+        last = part
+        if size >= ECHO_CHUNK:
+            click.echo("".join(buffered), nl=False)
+            buffered, size = [], 0
+    click.echo("".join(buffered), nl=not last.endswith("\n"))
 
 
 def refuse_list_output(output: Path | None, config_path: Path | None,
@@ -329,10 +351,10 @@ def _progress(fmt: str, output: Path | None, verbosity: Verbosity) -> _ProgressB
 
 
 def _emit(report: Report, fmt: str, output: Path | None, verbosity: Verbosity) -> None:
-    from listwatch.publish.report import render
+    from listwatch.publish.report import render_parts
 
-    write_output(render(report, fmt, color=output is None and _color_wanted(),
-                        verbosity=verbosity), output)
+    write_output(render_parts(report, fmt, color=output is None and _color_wanted(),
+                              verbosity=verbosity), output)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         _tell_actions(report, annotate=output is not None or fmt == "text")
 

@@ -286,30 +286,34 @@ class Store:
         A verdict without ``checked_at`` is stamped with ``now`` (default: the clock).
         """
         stamp = _text(now or _now())
-        rows = [
-            (
-                run_id,
-                redact_url(v.url),
-                v.status,
-                v.http_status,
-                redact_url(v.final_url) if v.final_url is not None else None,
-                int(v.permanent),
-                v.via,
-                redact_text(v.detail),
-                _text(v.checked_at) if v.checked_at else stamp,
-                json.dumps([asdict(Hop(redact_url(hop.url), hop.http_status,
-                                       redact_url(hop.location))) for hop in v.chain]),
-                json.dumps([redact_url(item) for item in v.evidence]),
-            )
-            for v in verdicts
-        ]
+        count = 0
+
+        def rows() -> Iterator[tuple[object, ...]]:  # made as sqlite reads them, not held
+            nonlocal count
+            for v in verdicts:
+                count += 1
+                yield (
+                    run_id,
+                    redact_url(v.url),
+                    v.status,
+                    v.http_status,
+                    redact_url(v.final_url) if v.final_url is not None else None,
+                    int(v.permanent),
+                    v.via,
+                    redact_text(v.detail),
+                    _text(v.checked_at) if v.checked_at else stamp,
+                    json.dumps([asdict(Hop(redact_url(hop.url), hop.http_status,
+                                           redact_url(hop.location))) for hop in v.chain]),
+                    json.dumps([redact_url(item) for item in v.evidence]),
+                )
+
         with self._transaction() as db:
             db.executemany(
                 f"INSERT INTO verdicts (run_id, {_VERDICT_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                rows(),
             )
-        return len(rows)
+        return count
 
     def prune_verdicts(self, keep_per_url: int, forget_before: datetime) -> int:
         """Drop the verdicts no run will read again; return how many went.

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from typing import Any
 
 import httpx
 import pytest
-from mockweb import T0, World, make_config, run_probe
+from mockweb import T0, World, _public, make_config, run_probe
 
-from listwatch.model import Verdict
+from listwatch.model import DoiFacts, PaperFacts, RepoFacts, Verdict
 from listwatch.net import Network
 from listwatch.net.limiter import HostLimiter, HostState
-from listwatch.probe import ProbeContext, probe_urls
+from listwatch.probe import ProbeContext, engine, probe_urls
+from listwatch.probe.context import Arriving
 from listwatch.probe.fetch import BODY_PREFIX
 
 A = "https://a.example"
@@ -449,3 +451,149 @@ def test_turns_that_waited_for_slots_together_still_start_an_interval_apart(
     starts = [h.start for h in mockweb.hits if h.host == "a.example"]
     assert len(starts) == 3
     assert all(b - a >= 0.05 for a, b in itertools.pairwise(starts)), starts
+
+
+def test_links_in_progress_stay_within_the_window(mockweb: World, monkeypatch) -> None:
+    """URLs wait as plain strings; at most the window's worth are being judged at once."""
+    monkeypatch.setattr(engine, "MIN_WINDOW", 3)
+    monkeypatch.setattr(engine, "WINDOW_PER_REQUEST", 1)
+    in_progress: list[int] = [0]
+    most: list[int] = [0]
+    judge = engine.Engine.judge
+
+    async def counted(self: engine.Engine, url: str) -> Verdict:
+        in_progress[0] += 1
+        most[0] = max(most[0], in_progress[0])
+        try:
+            return await judge(self, url)
+        finally:
+            in_progress[0] -= 1
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.001)
+        return httpx.Response(200)
+
+    monkeypatch.setattr(engine.Engine, "judge", counted)
+    hosts = [f"https://h{i}.example" for i in range(4)]
+    for host in hosts:
+        mockweb.route(f"{host}/*", slow)
+    urls = [f"{host}/{n}" for host in hosts for n in range(8)]
+    verdicts = run_probe(mockweb, urls, config=make_config(http_max_concurrency=2))
+    assert [v.status for v in verdicts.values()] == ["ok"] * len(urls)
+    assert most[0] == 3
+    assert len(mockweb.hits) == len(urls)
+
+
+def test_links_awaiting_facts_do_not_hold_the_window(mockweb: World, monkeypatch) -> None:
+    """github.com links whose facts are still on their way take no place in the window:
+    here the facts arrive only once every web link is judged, which a window full of
+    github.com links would never let happen."""
+    monkeypatch.setattr(engine, "MIN_WINDOW", 2)
+    monkeypatch.setattr(engine, "WINDOW_PER_REQUEST", 1)
+    mockweb.route(f"{A}/*", 200)
+    web = [f"{A}/{n}" for n in range(5)]
+    code = [f"https://github.com/alice/tool{n}" for n in range(6)]
+    config = make_config(http_max_concurrency=1)
+
+    async def main() -> dict[str, Verdict]:
+        web_done = asyncio.Event()
+        judged: set[str] = set()
+
+        def seen(verdict: Verdict) -> None:
+            judged.add(verdict.url)
+            if judged >= set(web):
+                web_done.set()
+
+        async def repos() -> dict[str, RepoFacts]:
+            await web_done.wait()
+            return {f"alice/tool{n}": RepoFacts(requested=f"alice/tool{n}", exists=True,
+                                                name_with_owner=f"alice/tool{n}")
+                    for n in range(6)}
+
+        async def papers() -> tuple[dict[str, PaperFacts], frozenset[str]]:
+            return {}, frozenset()
+
+        context = ProbeContext(now=T0, proxy=False, resolve=_public,
+                               arriving=Arriving(repos=repos, papers=papers))
+        async with httpx.AsyncClient(transport=httpx.MockTransport(mockweb)) as client:
+            return await asyncio.wait_for(probe_urls(
+                code + web, config=config, network=Network.for_run(config, client),
+                context=context, on_result=seen), timeout=30)
+
+    verdicts = asyncio.run(main())
+    assert list(verdicts) == code + web
+    assert {v.via for url, v in verdicts.items() if url in code} == {"github-api"}
+    assert {v.status for v in verdicts.values()} == {"ok"}
+
+
+
+def test_doi_links_awaiting_crossref_do_not_hold_the_window(mockweb: World,
+                                                          monkeypatch) -> None:
+    """The same for links that carry a DOI, waiting for Crossref's facts."""
+    monkeypatch.setattr(engine, "MIN_WINDOW", 2)
+    monkeypatch.setattr(engine, "WINDOW_PER_REQUEST", 1)
+    mockweb.route(f"{A}/*", 200)
+    web = [f"{A}/{n}" for n in range(5)]
+    papers = [f"https://dl.acm.org/doi/10.1145/{3600000 + n}" for n in range(6)]
+    config = make_config(http_max_concurrency=1)
+
+    async def main() -> dict[str, Verdict]:
+        web_done = asyncio.Event()
+        judged: set[str] = set()
+
+        def seen(verdict: Verdict) -> None:
+            judged.add(verdict.url)
+            if judged >= set(web):
+                web_done.set()
+
+        async def dois() -> dict[str, DoiFacts]:
+            await web_done.wait()
+            return {f"10.1145/{3600000 + n}": DoiFacts(doi=f"10.1145/{3600000 + n}")
+                    for n in range(6)}
+
+        async def nothing() -> Any:
+            return {}
+
+        async def no_papers() -> tuple[dict[str, PaperFacts], frozenset[str]]:
+            return {}, frozenset()
+
+        context = ProbeContext(now=T0, proxy=False, resolve=_public,
+                               arriving=Arriving(repos=nothing, papers=no_papers, dois=dois))
+        async with httpx.AsyncClient(transport=httpx.MockTransport(mockweb)) as client:
+            return await asyncio.wait_for(probe_urls(
+                papers + web, config=config, network=Network.for_run(config, client),
+                context=context, on_result=seen), timeout=30)
+
+    verdicts = asyncio.run(main())
+    assert {v.via for url, v in verdicts.items() if url in papers} == {"crossref"}
+    assert {v.status for v in verdicts.values()} == {"ok"}
+
+
+def test_in_turn_takes_one_url_per_host_in_turn() -> None:
+    urls = [f"{A}/1", f"{A}/2", f"{A}/3", "https://b.example/1", "mailto:x@y.org",
+            "https://B.example/2", "http://[::1/x"]
+    assert list(engine.in_turn(urls)) == [
+        f"{A}/1", "https://b.example/1", "mailto:x@y.org",
+        f"{A}/2", "https://B.example/2", "http://[::1/x",
+        f"{A}/3"]
+
+
+def test_shared_work_runs_once_and_keeps_only_its_result() -> None:
+    started: list[str] = []
+
+    async def work(key: str) -> str:
+        started.append(key)
+        await asyncio.sleep(0)
+        return key.upper()
+
+    async def main() -> tuple[list[str], str, dict[str, engine.Shared[str]]]:
+        shared: dict[str, engine.Shared[str]] = {}
+        together = await asyncio.gather(*(engine.once(shared, "a", lambda: work("a"))
+                                          for _ in range(3)))
+        later = await engine.once(shared, "a", lambda: work("again"))
+        return together, later, shared
+
+    together, later, shared = asyncio.run(main())
+    assert together == ["A", "A", "A"] and later == "A"
+    assert started == ["a"]
+    assert shared == {"a": ("A",)}

@@ -75,6 +75,35 @@ def test_withdrawn_detected() -> None:
     assert all(arxiv_source.facts_from_result(r).withdrawn for r in feed.results)
 
 
+def test_read_feed_gives_the_facts_of_the_packages_parser(monkeypatch) -> None:
+    """One entry at a time, the same entries as ``_feed.parse``: the feed's own, those
+    with an id and both dates; an entry that cannot be read is None in its place."""
+    no_id = _entry("2101.00003").replace("<id>http://arxiv.org/abs/2101.00003v3</id>", "")
+    undated = _entry("2101.00004").replace("<published>2023-11-06T18:59:59Z</published>", "")
+    nested = f"<group>{_entry('2101.00005')}</group>"
+    content = _feed_bytes([_entry("2101.00001", comment="Withdrawn"), no_id, undated,
+                           nested, _entry("2101.00002", doi="10.1/x"), _entry("2101.00006")])
+    expected = [arxiv_source.facts_from_result(r) for r in _feed.parse(content).results]
+    assert [f.arxiv_id for f in expected] == ["2101.00001", "2101.00002", "2101.00006"]
+    assert arxiv_source.read_feed(content) == expected
+
+    facts = arxiv_source.facts_from_result
+
+    def unreadable(result: arxiv.Result):  # type: ignore[no-untyped-def]
+        if result.entry_id.endswith("2101.00002v3"):
+            raise ValueError("odd entry")
+        return facts(result)
+
+    monkeypatch.setattr(arxiv_source, "facts_from_result", unreadable)
+    assert arxiv_source.read_feed(content) == [expected[0], None, expected[2]]
+
+
+def test_read_feed_of_an_answer_that_is_not_xml_is_empty() -> None:
+    for content in (b"", b"\x00\x01 not xml", b"<html><body>busy</body></html>"):
+        assert _feed.parse(content).results == []
+        assert arxiv_source.read_feed(content) == []
+
+
 def test_bare_ids() -> None:
     assert arxiv_source.bare_id("https://arxiv.org/abs/2312.07104v2") == "2312.07104"
     assert arxiv_source.bare_id("arXiv:1706.03762") == "1706.03762"

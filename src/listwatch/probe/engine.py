@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from listwatch import net
@@ -23,6 +26,32 @@ from listwatch.probe.verifiers import arxiv, badge, doi, github, repo_tree
 # Consecutive failed attempts (timeouts, refused/reset connections) after which
 # a host is given up for the rest of the run, on top of one URL's own retries.
 EXTRA_HOST_FAILURES = 2
+
+# Links being judged at once, per request allowed in flight (``[http] max_concurrency``).
+# A link waiting for its host's turn holds memory (its task, the retry state), so the
+# rest wait as plain URLs; a few times the request limit keeps every request slot busy.
+WINDOW_PER_REQUEST = 8
+MIN_WINDOW = 256
+
+Awaited = Literal["repos", "papers", "dois"]
+T = TypeVar("T")
+
+
+# Work shared by every link that needs it: its task while it runs, then only its result
+# (in a 1-tuple), so that the finished task and its coroutine are let go.
+Shared = asyncio.Task[T] | tuple[T]
+
+
+async def once(work: dict[str, Shared[T]], key: str, start: Callable[[], Awaitable[T]]) -> T:
+    """The result of ``start()`` for ``key``, started by the first caller, shared by all."""
+    found = work.get(key)
+    if found is None:
+        found = work[key] = asyncio.ensure_future(start())
+    if not isinstance(found, asyncio.Task):
+        return found[0]
+    result = await asyncio.shield(found)
+    work[key] = (result,)
+    return result
 
 
 async def probe_urls(
@@ -54,12 +83,18 @@ class Engine:
                                   resolve=context.resolve)
         self.fetcher = Fetcher(config=config, network=network, hosts=self.hosts,
                                guard=self.guard, proxy=proxy)
-        self._http: dict[str, asyncio.Task[Verdict]] = {}
-        self._doi: dict[str, asyncio.Task[tuple[Status, str] | None]] = {}
-        self._badge_hosts: dict[str, asyncio.Task[Verdict]] = {}
+        self._http: dict[str, Shared[Verdict]] = {}
+        self._doi: dict[str, Shared[tuple[Status, str] | None]] = {}
+        self._badge_hosts: dict[str, Shared[Verdict]] = {}
 
     async def run(self, urls: Iterable[str],
                   on_result: Callable[[Verdict], None] | None) -> dict[str, Verdict]:
+        """Judge every URL once, with at most ``window`` of them in progress at a time.
+
+        Links judged from facts still on their way wait as plain URLs until the facts
+        are in; the others are taken one host at a time in turn, so that the links in
+        progress spread over many hosts instead of queueing for one.
+        """
         results: dict[str, Verdict] = {}
 
         async def deliver(url: str) -> None:
@@ -69,10 +104,50 @@ class Engine:
                 on_result(verdict)
 
         unique = list(dict.fromkeys(urls))
+        now: list[str] = []
+        later: dict[Awaited, list[str]] = {"repos": [], "papers": [], "dois": []}
+        for url in unique:
+            awaited = self._awaits(url)
+            (now if awaited is None else later[awaited]).append(url)
+        window = asyncio.Semaphore(max(MIN_WINDOW,
+                                       WINDOW_PER_REQUEST * self.config.http.max_concurrency))
+
         async with asyncio.TaskGroup() as group:
-            for url in unique:
-                group.create_task(deliver(url))
+            def released(_: asyncio.Task[None]) -> None:
+                window.release()
+
+            async def feed(batch: Iterable[str], first: Callable[[], Awaitable[Any]] | None
+                           ) -> None:
+                if first is not None:
+                    with contextlib.suppress(Exception):  # each link then says what failed
+                        await first()
+                for url in batch:
+                    await window.acquire()
+                    group.create_task(deliver(url)).add_done_callback(released)
+
+            group.create_task(feed(in_turn(now), None))
+            facts: dict[Awaited, Callable[[], Awaitable[Any]]] = {
+                "repos": self._repo_facts, "papers": self._paper_facts,
+                "dois": self._doi_facts}
+            for kind, waiting in later.items():
+                if waiting:
+                    group.create_task(feed(waiting, facts[kind]))
         return {url: results[url] for url in unique}
+
+    def _awaits(self, url: str) -> Awaited | None:
+        """The facts still on their way that ``url`` is judged from (None: judge it now);
+        the path ``_judge`` takes, without its requests."""
+        if self.context.arriving is None or url in self.context.ok_cache:
+            return None
+        if skip_reason(url, self.config.check) or is_relative(url):
+            return None
+        target = _absolute(url)
+        if url_problem(target):
+            return None
+        shown = badge.parse(target)
+        if shown is not None and (shown.static or shown.repo):
+            return None
+        return _facts_kind(target)
 
     async def judge(self, url: str) -> Verdict:
         """The verdict on one URL, stamped with the run's time."""
@@ -92,7 +167,7 @@ class Engine:
             return Verdict(url=url, status="skipped", via="config", detail=reason)
         if is_relative(url):
             return repo_tree.verify(url, self.context.repo_paths, self.context.read_repo_file)
-        target = f"https:{url}" if url.startswith("//") else url
+        target = _absolute(url)
         problem = url_problem(target)
         if problem:
             return Verdict(url=url, status="error", via="config", detail=problem)
@@ -127,10 +202,10 @@ class Engine:
     async def _from_facts(self, url: str) -> Verdict | None:
         """A github.com or arxiv.org link judged from the sources' facts (waiting for them
         when they are still on their way); None for other links or without facts."""
-        if github_repo(url) is not None:
+        kind = _facts_kind(url)
+        if kind == "repos":
             return github.verify(url, await self._repo_facts())
-        ref = arxiv_ref(url)
-        if ref is not None and ref.is_url:
+        if kind == "papers":
             papers, missing = await self._paper_facts()
             return arxiv.verify(url, papers, missing)
         return None
@@ -150,18 +225,11 @@ class Engine:
 
     async def _badge_host(self, host: str, url: str) -> Verdict:
         """The one check of a badge service: the first of its badges asked for."""
-        task = self._badge_hosts.get(host)
-        if task is None:
-            task = self._badge_hosts[host] = asyncio.ensure_future(self._http_verdict(url))
-        return await asyncio.shield(task)
+        return await once(self._badge_hosts, host, lambda: self._http_verdict(url))
 
     async def _http_verdict(self, url: str) -> Verdict:
         """HTTP check, shared by URLs that differ only in their fragment."""
-        key = without_fragment(url)
-        task = self._http.get(key)
-        if task is None:
-            task = self._http[key] = asyncio.ensure_future(self._check(url))
-        return await asyncio.shield(task)
+        return await once(self._http, without_fragment(url), lambda: self._check(url))
 
     async def _check(self, url: str) -> Verdict:
         host = urlsplit(url).hostname or ""
@@ -176,10 +244,7 @@ class Engine:
         return verdict
 
     async def _doi_verdict(self, url: str, carried: str) -> Verdict | None:
-        task = self._doi.get(carried.lower())
-        if task is None:
-            task = self._doi[carried.lower()] = asyncio.ensure_future(self._ask_doi(carried))
-        found = await asyncio.shield(task)
+        found = await once(self._doi, carried.lower(), lambda: self._ask_doi(carried))
         if found is None:
             return None  # the resolver said nothing usable: check the page itself
         status, detail = found
@@ -192,3 +257,40 @@ class Engine:
         except Stop:
             return None
         return doi.interpret(carried, answer.status, answer.body)
+
+
+def _absolute(url: str) -> str:
+    """A scheme-relative URL (``//host/…``) as https."""
+    return f"https:{url}" if url.startswith("//") else url
+
+
+def _facts_kind(url: str) -> Awaited | None:
+    """Which facts judge ``url``: a github.com repository's, an arxiv.org paper's, a DOI's
+    registration (Crossref's, for a link that carries a DOI), none."""
+    if github_repo(url) is not None:
+        return "repos"
+    ref = arxiv_ref(url)
+    if ref is not None and ref.is_url:
+        return "papers"
+    return "dois" if doi.extract(url) else None
+
+
+def in_turn(urls: Sequence[str]) -> Iterator[str]:
+    """``urls`` one host at a time in turn (hosts in order of first appearance, each
+    host's URLs in their own order)."""
+    lanes: dict[str, deque[str]] = {}
+    for url in urls:
+        lanes.setdefault(_host_key(url), deque()).append(url)
+    while lanes:
+        for key in list(lanes):
+            lane = lanes[key]
+            yield lane.popleft()
+            if not lane:
+                del lanes[key]
+
+
+def _host_key(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""

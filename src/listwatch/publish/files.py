@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from listwatch.errors import InputError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or consecutive parts) to ``path``.
 
     A regular file (new, or existing) is written through a temporary file and an
     atomic rename; it keeps the permissions of the file it replaces, and a new file
@@ -35,15 +37,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     _replace(path, data, stat.S_IMODE(mode) if mode is not None else _default_mode())
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data: bytes | Iterable[bytes]) -> None:
     try:
         with path.open("wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
 
 
-def _replace(path: Path, data: bytes, mode: int) -> None:
+def _write_all(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    for part in [data] if isinstance(data, bytes) else data:
+        handle.write(part)
+
+
+def _replace(path: Path, data: bytes | Iterable[bytes], mode: int) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +59,7 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
@@ -60,6 +67,9 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
+    except BaseException:  # the parts failed to come: the old file stays as it was
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _default_mode() -> int:

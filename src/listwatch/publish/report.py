@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from listwatch.markdown import Document
@@ -105,11 +105,46 @@ def render(report: Report, fmt: str, *, color: bool = False,
            verbosity: Verbosity = "normal") -> str:
     """The `check` / `run` report in ``text``, ``json`` or ``markdown`` (``verbosity``
     shapes the text report only)."""
+    return "".join(render_parts(report, fmt, color=color, verbosity=verbosity))
+
+
+def render_parts(report: Report, fmt: str, *, color: bool = False,
+                 verbosity: Verbosity = "normal") -> Iterator[str]:
+    """``render`` in consecutive parts: the JSON report one link or entry at a time, so
+    a large report is written without being held whole in memory."""
     if fmt == "json":
-        return _redacted_json(report_json(report))
-    if fmt == "markdown":
-        return render_markdown(report)
-    return render_text(report, color=color, verbosity=verbosity)
+        yield from _json_parts(_report_fields(report), streamed=STREAMED)
+    elif fmt == "markdown":
+        yield render_markdown(report)
+    else:
+        yield render_text(report, color=color, verbosity=verbosity)
+
+
+# The report's lists with one item per link or entry: encoded one item at a time.
+STREAMED = frozenset({"links", "entries"})
+
+
+def _json_parts(payload: dict[str, Any], *, streamed: frozenset[str]) -> Iterator[str]:
+    """``_redacted_json(payload)`` in parts, the same text: the values of ``streamed``
+    keys are iterables encoded (and redacted) one item at a time."""
+    for number, (key, value) in enumerate(payload.items()):
+        yield ("{\n  " if number == 0 else ",\n  ") + json.dumps(key) + ": "
+        if key not in streamed:
+            yield _indented(value, 1)
+            continue
+        empty = True
+        for item in value:
+            yield ("[\n    " if empty else ",\n    ") + _indented(item, 2)
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "\n}\n" if payload else "{}\n"
+
+
+def _indented(value: Any, depth: int) -> str:
+    """``value`` redacted, as ``json.dumps(indent=2)`` writes it ``depth`` levels deep
+    (JSON text has no raw newline inside a string: each one starts a line)."""
+    text = json.dumps(_redact_strings(value), indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)
 
 
 def _verdict_json(result: LinkResult) -> dict[str, Any]:
@@ -224,13 +259,21 @@ def summary_json(report: Report) -> dict[str, Any]:
 
 
 def report_json(report: Report) -> dict[str, Any]:
+    payload = _report_fields(report)
+    for key in STREAMED:
+        payload[key] = list(payload[key])
+    return payload
+
+
+def _report_fields(report: Report) -> dict[str, Any]:
+    """The JSON report, its ``STREAMED`` lists as iterators (made as they are read)."""
     payload: dict[str, Any] = {
         "schema": SCHEMA,
         "mode": report.mode,
         "started_at": report.started_at.isoformat(),
         "files": list(report.files),
-        "links": [_verdict_json(result) for result in report.links],
-        "entries": [_facts_json(item) for item in report.entries],
+        "links": (_verdict_json(result) for result in report.links),
+        "entries": (_facts_json(item) for item in report.entries),
         "warnings": list(report.warnings),
         "summary": summary_json(report),
     }

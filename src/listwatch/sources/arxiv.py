@@ -4,16 +4,17 @@ All ids go out in as few ``id_list`` requests as possible: ``CHUNK`` ids each,
 the most results one API request returns (2,000), so 10,000 papers cost 5
 requests. Such a list does not fit in a URL, so the form fields go in a POST
 body (the API takes GET or POST on ``/api/query``); the package's own parser
-reads the Atom answer. The package is synchronous (``requests``); each request
-runs in a worker thread, with the proxy and CA settings of ``listwatch.net``.
-Nothing spaces or retries in the package: the run's shared limiter keeps
-export.arxiv.org at one request every 3 s (``net.POLITENESS``) and the run's
-retry policy retries.
+reads the Atom answer, one entry at a time (``read_feed``). The package is
+synchronous (``requests``); each request runs in a worker thread, with the
+proxy and CA settings of ``listwatch.net``. Nothing spaces or retries in the
+package: the run's shared limiter keeps export.arxiv.org at one request every
+3 s (``net.POLITENESS``) and the run's retry policy retries.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
@@ -22,6 +23,7 @@ from typing import Any
 
 import arxiv
 from arxiv import _feed
+from lxml import etree
 from requests import Session
 
 from listwatch import net
@@ -36,6 +38,8 @@ from listwatch.sources.interface import Source, SourceContext, SourceResult
 NAMESPACE = "arxiv.paper"
 CHUNK = 2000  # the API's most results per request
 QUERY_URL = "https://export.arxiv.org/api/query"
+
+ENTRY = "{http://www.w3.org/2005/Atom}entry"
 
 _WITHDRAWN = re.compile(r"\b(withdrawn|withdraw this paper|has been withdrawn)\b", re.I)
 
@@ -67,6 +71,40 @@ def facts_from_result(result: Any) -> PaperFacts:
     )
 
 
+def _readable(result: Any) -> PaperFacts | None:
+    """``facts_from_result``, or None for an entry that cannot be read."""
+    try:
+        return facts_from_result(result)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def read_feed(content: bytes) -> list[PaperFacts | None]:
+    """The entries of an Atom answer as facts (None: an entry that could not be read).
+
+    Read as the package's ``_feed.parse`` reads them (the same parser settings, the
+    same entries: the feed's own), but one entry at a time: each entry's XML and its
+    ``arxiv.Result`` are let go once read, so a 2,000-entry answer is never held as
+    one tree. An answer that is not XML has no entries, as with ``_feed.parse``.
+    """
+    found: list[PaperFacts | None] = []
+    try:
+        for _, element in etree.iterparse(io.BytesIO(content), events=("end",), tag=ENTRY,
+                                          recover=True, resolve_entities=False,
+                                          no_network=True, huge_tree=False):
+            feed = element.getparent()
+            if feed is not None and feed.getparent() is None:
+                result = _feed._build_result(element)
+                if result is not None:
+                    found.append(_readable(result))
+            element.clear()
+            while feed is not None and element.getprevious() is not None:
+                del feed[0]
+    except etree.XMLSyntaxError:
+        return []
+    return found
+
+
 def _to_json(facts: PaperFacts) -> dict[str, Any]:
     data = asdict(facts)
     for name in ("published", "updated"):
@@ -90,8 +128,8 @@ def default_client() -> arxiv.Client:
     return client
 
 
-def _fetch_chunk(client: arxiv.Client, ids: list[str]) -> list[Any]:
-    """One ``id_list`` request for ``ids``, as a form POST, parsed by the package.
+def _fetch_chunk(client: arxiv.Client, ids: list[str]) -> list[PaperFacts | None]:
+    """One ``id_list`` request for ``ids``, as a form POST, read by ``read_feed``.
 
     One page only: unknown ids are simply absent from the feed, and asking for a
     further page (as ``Client.results`` does when fewer entries come back than
@@ -102,7 +140,7 @@ def _fetch_chunk(client: arxiv.Client, ids: list[str]) -> list[Any]:
                                      headers={"user-agent": arxiv._USER_AGENT})
     if response.status_code != 200:
         raise arxiv.HTTPError(QUERY_URL, 0, response.status_code)
-    return list(_feed.parse(response.content).results)
+    return read_feed(response.content)
 
 
 class ArxivPapers(Source[PaperFacts]):
@@ -147,10 +185,8 @@ class ArxivPapers(Source[PaperFacts]):
                 warnings.append(f"{exc}; {len(todo) - start} paper(s) not checked")
                 break
             got: dict[str, PaperFacts] = {}
-            for result in results:
-                try:
-                    paper = facts_from_result(result)
-                except (AttributeError, TypeError, ValueError):
+            for paper in results:
+                if paper is None:
                     warnings.append("export.arxiv.org: an entry could not be read; skipped")
                     continue
                 got[paper.arxiv_id] = paper
@@ -166,10 +202,10 @@ class ArxivPapers(Source[PaperFacts]):
             warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
         return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings))
 
-    async def _ask(self, client: arxiv.Client, ids: list[str]) -> list[Any]:
+    async def _ask(self, client: arxiv.Client, ids: list[str]) -> list[PaperFacts | None]:
         """One chunk, paced by the shared limiter and retried by the run's policy."""
 
-        async def once() -> list[Any]:
+        async def once() -> list[PaperFacts | None]:
             try:
                 results = await asyncio.to_thread(_fetch_chunk, client, ids)
             except arxiv.HTTPError as exc:
