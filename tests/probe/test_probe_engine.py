@@ -484,15 +484,33 @@ def test_links_in_progress_stay_within_the_window(mockweb: World, monkeypatch) -
     assert len(mockweb.hits) == len(urls)
 
 
-def test_links_awaiting_facts_do_not_hold_the_window(mockweb: World, monkeypatch) -> None:
-    """github.com links whose facts are still on their way take no place in the window:
-    here the facts arrive only once every web link is judged, which a window full of
-    github.com links would never let happen."""
+CODE = [f"https://github.com/alice/tool{n}" for n in range(6)]
+ACM = [f"https://dl.acm.org/doi/10.1145/{3600000 + n}" for n in range(6)]
+
+
+def _repo_facts() -> dict[str, RepoFacts]:
+    return {f"alice/tool{n}": RepoFacts(requested=f"alice/tool{n}", exists=True,
+                                        name_with_owner=f"alice/tool{n}") for n in range(6)}
+
+
+def _doi_facts() -> dict[str, DoiFacts]:
+    return {f"10.1145/{3600000 + n}": DoiFacts(doi=f"10.1145/{3600000 + n}") for n in range(6)}
+
+
+@pytest.mark.parametrize(("links", "kind", "facts", "via"), [
+    (CODE, "repos", _repo_facts, "github-api"),  # GitHub's facts
+    (ACM, "dois", _doi_facts, "crossref"),  # Crossref's, for links that carry a DOI
+])
+def test_links_awaiting_facts_do_not_hold_the_window(mockweb: World, monkeypatch,
+                                                     links: list[str], kind: str,
+                                                     facts: Any, via: str) -> None:
+    """Links whose facts are still on their way take no place in the window: here the
+    facts arrive only once every web link is judged, which a window full of such links
+    would never let happen."""
     monkeypatch.setattr(engine, "MIN_WINDOW", 2)
     monkeypatch.setattr(engine, "WINDOW_PER_REQUEST", 1)
     mockweb.route(f"{A}/*", 200)
     web = [f"{A}/{n}" for n in range(5)]
-    code = [f"https://github.com/alice/tool{n}" for n in range(6)]
     config = make_config(http_max_concurrency=1)
 
     async def main() -> dict[str, Verdict]:
@@ -504,68 +522,27 @@ def test_links_awaiting_facts_do_not_hold_the_window(mockweb: World, monkeypatch
             if judged >= set(web):
                 web_done.set()
 
-        async def repos() -> dict[str, RepoFacts]:
+        async def late() -> Any:
             await web_done.wait()
-            return {f"alice/tool{n}": RepoFacts(requested=f"alice/tool{n}", exists=True,
-                                                name_with_owner=f"alice/tool{n}")
-                    for n in range(6)}
-
-        async def papers() -> tuple[dict[str, PaperFacts], frozenset[str]]:
-            return {}, frozenset()
-
-        context = ProbeContext(now=T0, proxy=False, resolve=_public,
-                               arriving=Arriving(repos=repos, papers=papers))
-        async with httpx.AsyncClient(transport=httpx.MockTransport(mockweb)) as client:
-            return await asyncio.wait_for(probe_urls(
-                code + web, config=config, network=Network.for_run(config, client),
-                context=context, on_result=seen), timeout=30)
-
-    verdicts = asyncio.run(main())
-    assert list(verdicts) == code + web
-    assert {v.via for url, v in verdicts.items() if url in code} == {"github-api"}
-    assert {v.status for v in verdicts.values()} == {"ok"}
-
-
-
-def test_doi_links_awaiting_crossref_do_not_hold_the_window(mockweb: World,
-                                                          monkeypatch) -> None:
-    """The same for links that carry a DOI, waiting for Crossref's facts."""
-    monkeypatch.setattr(engine, "MIN_WINDOW", 2)
-    monkeypatch.setattr(engine, "WINDOW_PER_REQUEST", 1)
-    mockweb.route(f"{A}/*", 200)
-    web = [f"{A}/{n}" for n in range(5)]
-    papers = [f"https://dl.acm.org/doi/10.1145/{3600000 + n}" for n in range(6)]
-    config = make_config(http_max_concurrency=1)
-
-    async def main() -> dict[str, Verdict]:
-        web_done = asyncio.Event()
-        judged: set[str] = set()
-
-        def seen(verdict: Verdict) -> None:
-            judged.add(verdict.url)
-            if judged >= set(web):
-                web_done.set()
-
-        async def dois() -> dict[str, DoiFacts]:
-            await web_done.wait()
-            return {f"10.1145/{3600000 + n}": DoiFacts(doi=f"10.1145/{3600000 + n}")
-                    for n in range(6)}
+            return facts()
 
         async def nothing() -> Any:
             return {}
 
-        async def no_papers() -> tuple[dict[str, PaperFacts], frozenset[str]]:
+        async def papers() -> tuple[dict[str, PaperFacts], frozenset[str]]:
             return {}, frozenset()
 
-        context = ProbeContext(now=T0, proxy=False, resolve=_public,
-                               arriving=Arriving(repos=nothing, papers=no_papers, dois=dois))
+        arriving = Arriving(repos=late if kind == "repos" else nothing, papers=papers,
+                            dois=late if kind == "dois" else nothing)
+        context = ProbeContext(now=T0, proxy=False, resolve=_public, arriving=arriving)
         async with httpx.AsyncClient(transport=httpx.MockTransport(mockweb)) as client:
             return await asyncio.wait_for(probe_urls(
-                papers + web, config=config, network=Network.for_run(config, client),
+                links + web, config=config, network=Network.for_run(config, client),
                 context=context, on_result=seen), timeout=30)
 
     verdicts = asyncio.run(main())
-    assert {v.via for url, v in verdicts.items() if url in papers} == {"crossref"}
+    assert list(verdicts) == links + web
+    assert {v.via for url, v in verdicts.items() if url in links} == {via}
     assert {v.status for v in verdicts.values()} == {"ok"}
 
 
