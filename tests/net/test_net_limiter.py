@@ -116,6 +116,8 @@ def test_an_overloaded_host_is_spaced_further_and_recovers() -> None:
     limiter = HostLimiter(HostRule(interval=0.1, concurrency=4), {})
     limiter.answered("a.example", 200)
     assert limiter.state("a.example").interval == 0.1
+    limiter.answered("a.example", 429, {"Retry-After": "2"})  # says how long: deferred
+    assert limiter.state("a.example").interval == 0.1
     limiter.answered("a.example", 429)
     assert limiter.state("a.example").interval == 0.5  # doubled, and at least 0.5 s
     limiter.answered("a.example", 503)  # one page's failure as often as an overload

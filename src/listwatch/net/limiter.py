@@ -5,12 +5,13 @@ APIs, reading the list), so a host sees one polite client, not several. Hosts
 with their own terms get a ``HostRule`` in ``POLITENESS``; every other host gets
 the default rule (``[http] host_concurrency`` and ``host_interval``).
 
-The spacing adapts (``answered``): a host that answers 429 ("too many requests") gets its
-spacing doubled, from at least ``SLOWED_INTERVAL`` up to ``SLOWEST_INTERVAL``, on top of
-any ``Retry-After`` it asks for; after ``RECOVER_AFTER`` answers in a row without a 429,
-the spacing halves again, down to the host's rule. A 503 is not taken as such a sign: it
-is as often one page's failure, and a 503 that means "overloaded" says so with a
-``Retry-After``, which holds the host back anyway.
+The spacing adapts (``answered``): a host that answers 429 ("too many requests") without
+saying when to come back gets its spacing doubled, from at least ``SLOWED_INTERVAL`` up to
+``SLOWEST_INTERVAL``; after ``RECOVER_AFTER`` answers in a row without a 429, the spacing
+halves again, down to the host's rule. A 429 with ``Retry-After`` says exactly how long
+to hold back, and the host is held back that long (``defer``), no more. A 503 is not taken
+as a sign of overload: it is as often one page's failure, and a 503 that means
+"overloaded" says so with a ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class HostRule:
     concurrency: int = 1
 
 
-# A host that answers 429: its spacing doubles, from at least 0.5 s, at most 10 s,
-# and halves again after 10 answers in a row without one.
+# A host that answers 429 without Retry-After: its spacing doubles, from at least 0.5 s,
+# at most 10 s, and halves again after 10 answers in a row without a 429.
 SLOWED_INTERVAL = 0.5
 SLOWEST_INTERVAL = 10.0
 RECOVER_AFTER = 10
@@ -164,13 +165,17 @@ class HostLimiter:
         until = asyncio.get_running_loop().time() + seconds
         state.not_before = max(state.not_before, until)
 
-    def answered(self, host: str, status: int | None) -> None:
-        """Adapt the host's spacing to its answer (``status``; None for an answer the caller
-        accepted, or no answer at all): doubled after a 429, halved back toward its
-        rule after ``RECOVER_AFTER`` answers in a row without one."""
+    def answered(self, host: str, status: int | None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        """Adapt the host's spacing to its answer (``status`` and ``headers``; None for an
+        answer the caller accepted, or no answer at all): doubled after a 429 that does
+        not say when to come back, halved back toward its rule after ``RECOVER_AFTER``
+        answers in a row without a 429."""
         state = self.state(host)
         if status in OVERLOADED:
             state.calm_answers = 0
+            if headers is not None and _says_when(headers):
+                return  # Retry-After: held back as long as it asks (``defer``)
             slower = min(max(state.interval * 2, SLOWED_INTERVAL), SLOWEST_INTERVAL)
             if slower > state.interval:
                 state.interval = slower
@@ -180,3 +185,7 @@ class HostLimiter:
         if state.calm_answers >= RECOVER_AFTER and state.interval > state.rule.interval:
             state.interval = max(state.interval / 2, state.rule.interval)
             state.calm_answers = 0
+
+
+def _says_when(headers: Mapping[str, str]) -> bool:
+    return any(name.lower() == "retry-after" for name in headers)

@@ -62,7 +62,7 @@ async def call(network: Network, service: Service, once: Callable[[], Awaitable[
             else:
                 network.limiter.answered(host, None)
                 return answer
-            network.limiter.answered(host, problem.status)
+            network.limiter.answered(host, problem.status, problem.headers)
         if problem.status is None:
             decision = policy.after_failure(problem.reason, tries)
         else:

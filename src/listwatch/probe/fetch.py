@@ -237,7 +237,7 @@ class Fetcher:
         """One try: the answer, or ``RetryableAnswer`` for one worth asking again."""
         policy = self.policy
         answer = await self.request(method, url)
-        self.limiter.answered(host, answer.status)
+        self.limiter.answered(host, answer.status, answer.headers)
         if not policy.retryable(answer.status, answer.headers, api=False):
             return answer
         if challenge(answer.status, answer.headers, answer.body):
