@@ -30,7 +30,7 @@ from listwatch.gitdiff import Changed
 from listwatch.identifiers import arxiv_ref, github_repo
 from listwatch.markdown import Document, read_list
 from listwatch.model import DoiFacts, Entry, Link, PaperFacts, Publication, RepoFacts, Verdict
-from listwatch.probe import ProbeContext, assess, fresh_ok, probe_urls
+from listwatch.probe import ProbeContext, assess, fresh_ok, needs_history, probe_urls
 from listwatch.probe.context import Arriving
 from listwatch.probe.filters import is_relative, skip_reason
 from listwatch.probe.outage import network_outage
@@ -334,9 +334,11 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
         raise ServiceError(outage)
     fresh = [v for v in raw.values() if v.via != "cache"]
     keep = config.check.fail_runs + 5
-    histories = {v.url: store.history(v.url, limit=keep, finished_only=True) for v in fresh}
+    # Earlier runs are read only for the failures they judge (not one query a link).
+    histories = {v.url: store.history(v.url, limit=keep, finished_only=True)
+                 for v in fresh if flakiness and needs_history(v)}
     store.record_verdicts(context.run_id, fresh)
     store.prune_verdicts(keep, context.now - timedelta(days=90, hours=config.check.fail_hours))
     return {url: (assess(v, histories[url], config.check, context.now)
-                  if flakiness and url in histories else v)
+                  if url in histories else v)
             for url, v in raw.items()}

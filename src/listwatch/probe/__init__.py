@@ -2,6 +2,6 @@
 
 from listwatch.probe.context import ProbeContext
 from listwatch.probe.engine import probe_urls
-from listwatch.probe.flakiness import assess, fresh_ok
+from listwatch.probe.flakiness import assess, fresh_ok, needs_history
 
-__all__ = ["ProbeContext", "assess", "fresh_ok", "probe_urls"]
+__all__ = ["ProbeContext", "assess", "fresh_ok", "needs_history", "probe_urls"]

@@ -19,6 +19,12 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def needs_history(current: Verdict) -> bool:
+    """Whether ``assess`` reads earlier runs for ``current`` (only for a failure that
+    one request cannot settle)."""
+    return current.status in FAILURE_STATUSES and current.via not in CERTAIN_VIA
+
+
 def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
            now: datetime) -> Verdict:
     """``current`` judged against earlier runs (``history``, newest first).
@@ -29,7 +35,7 @@ def assess(current: Verdict, history: Sequence[Verdict], check: CheckConfig,
     Verdicts that are not failures are returned as they are. ``skipped`` earlier
     verdicts neither break nor extend a streak.
     """
-    if current.status not in FAILURE_STATUSES or current.via in CERTAIN_VIA:
+    if not needs_history(current):
         return current
     runs = 1
     first = _utc(current.checked_at or now)
