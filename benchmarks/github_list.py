@@ -17,6 +17,7 @@ from tests.world.model import World
 
 from benchmarks.corpus_pool import Pool
 from benchmarks.scoring import Truth
+from benchmarks.tools import write_list
 
 SIZE = 700
 PER_SECTION = 50
@@ -81,10 +82,7 @@ class GitHubList:
                 "without added latency.")
 
     def write(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "README.md"
-        path.write_text(self.markdown(), encoding="utf-8")
-        return path
+        return write_list(directory, self.markdown())
 
     def build(self, world: World) -> None:
         with world.batch():

@@ -22,6 +22,7 @@ from tests.world.model import World
 from benchmarks import scholar
 from benchmarks.corpus_pool import Pool, host_of
 from benchmarks.scoring import Truth
+from benchmarks.tools import write_list
 
 SHIELDS = "img.shields.io"
 BADGE_KINDS = ("stars", "forks", "license", "last-commit", "issues", "v/release")
@@ -120,10 +121,7 @@ class MixedList:
                 "APIs add none.")
 
     def write(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "README.md"
-        path.write_text(self.markdown(), encoding="utf-8")
-        return path
+        return write_list(directory, self.markdown())
 
     def papers(self) -> list[scholar.Paper]:
         """The papers arXiv (and so Semantic Scholar) knows: all but the dead ids."""

@@ -19,6 +19,7 @@ from tests.world.model import World
 
 from benchmarks import scholar
 from benchmarks.scoring import Truth
+from benchmarks.tools import write_list
 
 HOSTS = 300
 DEAD_SHARE = 0.03
@@ -88,10 +89,7 @@ class SyntheticList:
 
     def write(self, directory: Path) -> Path:
         """Write the list as ``README.md`` in ``directory``; returns its path."""
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "README.md"
-        path.write_text(self.markdown(), encoding="utf-8")
-        return path
+        return write_list(directory, self.markdown())
 
     def papers(self) -> list[scholar.Paper]:
         """The papers arXiv and Semantic Scholar know (preprints): all but the dead ids."""

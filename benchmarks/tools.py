@@ -23,6 +23,14 @@ class Settings:
                 f"starts to one host, {self.retries} retries")
 
 
+def write_list(directory: Path, markdown: str) -> Path:
+    """A generated list written as ``README.md`` in ``directory``; returns its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "README.md"
+    path.write_text(markdown, encoding="utf-8")
+    return path
+
+
 def write_config(path: Path, roots: list[Path], settings: Settings, state: Path) -> Path:
     """listwatch's config: one local target per root, fresh state, fail after one run."""
     targets = "".join(
