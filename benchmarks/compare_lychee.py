@@ -45,7 +45,7 @@ from tests.world.proxy import WorldProxy  # noqa: E402
 
 from benchmarks import github_list, mixed, scholar  # noqa: E402
 from benchmarks.corpus_pool import CORPUS, SIMPLE_PATH, SPECIAL_HOSTS, read_pool  # noqa: E402
-from benchmarks.floor import Floor, floor  # noqa: E402
+from benchmarks.floor import Floor, explained, floor  # noqa: E402
 from benchmarks.running import RunResult, run_tool  # noqa: E402
 from benchmarks.scale import SizeResult, measure_size  # noqa: E402
 from benchmarks.scale_report import (  # noqa: E402
@@ -443,12 +443,12 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     add("| --- | ---: | ---: | ---: |")
     row("wall time (s)", f"{lw.wall:.1f}", f"{ly.wall:.1f}", ratio(lw.wall, ly.wall))
     fl = corpus_floor
-    row(f"politeness floor: {fl.host} has {fl.pages} pages no API covers, "
-        f"{HOST_INTERVAL} s apart (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
+    row(f"politeness floor: {fl.describe()} (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
     row("wall / floor", ratio(lw.wall, fl.seconds), ratio(ly.wall, fl.seconds), "")
     row("peak RSS (MiB)", f"{lw.maxrss_kib / 1024:.0f}", f"{ly.maxrss_kib / 1024:.0f}",
         ratio(lw.maxrss_kib, ly.maxrss_kib))
     row("requests sent", pw["total"], py["total"], ratio(pw["total"], py["total"]))
+    row("least requests (floor)", fl.requests, fl.requests, "")
     row("hosts contacted", len(pw["counts"]), len(py["counts"]), "")
     row("highest in-flight to one host", max(pw["peaks"].values(), default=0),
         max(py["peaks"].values(), default=0), "")
@@ -477,11 +477,7 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     row("temporary redirects said to be permanent", sw.temp_said_moved, sy.temp_said_moved, "")
     row("exit code", lw.returncode, ly.returncode, "")
     add("")
-    add("The politeness floor is the least time any polite tool needs: the busiest host's "
-        "distinct pages that no API covers (GitHub repositories, arXiv papers, DOI links and "
-        "DOI-carrying publisher pages, badges naming a repository; a badge service is asked "
-        f"once), n pages needing n − 1 gaps of {HOST_INTERVAL} s. Where 0.5× lychee's time "
-        "is below it, no polite tool could meet that target.")
+    add(explained(HOST_INTERVAL))
     add("")
     add("For lychee, \"broken\" is an entry in its `error_map` or `timeout_map`, and a "
         "redirect's destination and permanence come from its `redirect_map` hops. For "
@@ -643,13 +639,14 @@ def main() -> None:
             proxy.stop()
         scores = {name: score(run.outcomes, scenario.truths) for name, run in runs.items()}
         polite = {name: politeness(run.log) for name, run in runs.items()}
+        corpus_floor = floor(scenario.urls, HOST_INTERVAL, scenario.truths, RETRY_AFTER)
         argv = [".venv/bin/python", "benchmarks/compare_lychee.py", "--lychee", "LYCHEE",
                 "--seed", str(args.seed), "--sizes", ",".join(map(str, sizes)),
                 "--latency-ms", str(args.latency_ms), "--seed-baseline", args.seed_baseline]
         lines = report_lines(work=tmp, scenario=scenario, runs=runs, scores=scores,
                              polite=polite, argv=argv, lychee_version=lychee_version,
                              n_files=n_files, unique_urls=unique_urls,
-                             corpus_floor=floor(scenario.urls, HOST_INTERVAL))
+                             corpus_floor=corpus_floor)
         lines += shapes_lines(shapes, seed=args.seed, settings=ISSUE_SETTINGS)
         plot = None
         if scaled:
@@ -660,7 +657,8 @@ def main() -> None:
         corpus = ListPair("the corpus lists", (runs["listwatch"].wall, runs["lychee"].wall),
                           (polite["listwatch"]["total"], polite["lychee"]["total"]),
                           sum(scores["listwatch"].false_broken.values()),
-                          len(scores["listwatch"].dead_missed))
+                          len(scores["listwatch"].dead_missed),
+                          floors=(corpus_floor.seconds, corpus_floor.requests))
         if seed_list:
             lines += seed_lines(seed_list)
         pairs = [corpus, *map(shape_pair, shapes), *map(pair_of, scaled)]

@@ -42,6 +42,7 @@ class ListPair:
     false_broken: int  # listwatch's
     dead_missed: int  # listwatch's
     time_target: float = LYCHEE_TARGET  # wall time at most this share of lychee's
+    floors: tuple[float, int] | None = None  # the least time and requests of a polite tool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Target:
     text: str
     measured: str
     met: bool
+    out_of_reach: bool = False  # the politeness floor itself is above the target
 
 
 def pair_of(result: SizeResult) -> ListPair:
@@ -82,8 +84,15 @@ def targets(pairs: list[ListPair], sizes: list[SizeResult]) -> list[Target]:
             r = a / b if b else float("inf")
             shown = f"{a:.1f} s / {b:.1f} s" if index == 0 else f"{a} / {b}"
             share = p.time_target if index == 0 else LYCHEE_TARGET
-            out.append(Target(f"{label} ≤ {share}× lychee's on {p.name}",
-                              f"{shown} = {r:.2f}×", r <= share))
+            measured = f"{shown} = {r:.2f}×"
+            reach = False
+            if p.floors is not None and b:
+                least = p.floors[index]
+                reach = least / b > share
+                least_shown = f"{least:.1f} s" if index == 0 else str(least)
+                measured += f" (floor {least_shown} = {least / b:.2f}×)"
+            out.append(Target(f"{label} ≤ {share}× lychee's on {p.name}", measured,
+                              r <= share, out_of_reach=reach and r > share))
     for p in pairs:
         out.append(Target(f"no valid link called broken, no dead link missed on {p.name}",
                           f"{p.false_broken} false broken, {p.dead_missed} missed",
@@ -93,11 +102,20 @@ def targets(pairs: list[ListPair], sizes: list[SizeResult]) -> list[Target]:
 
 def targets_lines(rows: list[Target]) -> list[str]:
     met = sum(t.met for t in rows)
+    beyond = sum(t.out_of_reach for t in rows)
     lines = ["## Targets of issue 11", "",
-             f"{met} of {len(rows)} met, judged from the figures above by the harness.", "",
+             f"{met} of {len(rows)} met, judged from the figures above by the harness"
+             + (f"; {beyond} more out of reach of any polite tool (the list's politeness floor, "
+                "in brackets, is above the target)" if beyond else "") + ".", "",
              "| target | measured | met |", "| --- | --- | --- |"]
-    lines += [f"| {t.text} | {t.measured} | {'met' if t.met else 'not met'} |" for t in rows]
+    lines += [f"| {t.text} | {t.measured} | {_judged(t)} |" for t in rows]
     return [*lines, ""]
+
+
+def _judged(target: Target) -> str:
+    if target.met:
+        return "met"
+    return "not met: below the politeness floor" if target.out_of_reach else "not met"
 
 
 def _cost_row(r: SizeResult) -> str:

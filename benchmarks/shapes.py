@@ -101,5 +101,5 @@ def measure_shape(shape: Shape, *, proxy: WorldProxy, work: Path, listwatch: str
     truths = shape.truths
     kinds = Counter(t.kind for t in truths.values())
     return ShapeResult(shape.name, shape.describe(), len(truths), kinds,
-                       floor(shape.urls, settings.host_interval), shape.dominated,
+                       floor(shape.urls, settings.host_interval, truths), shape.dominated,
                        {name: tool_run(run, truths) for name, run in runs.items()})

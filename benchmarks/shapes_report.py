@@ -3,6 +3,7 @@ targets; every figure comes from a :class:`~benchmarks.shapes.ShapeResult` of th
 
 from __future__ import annotations
 
+from benchmarks.floor import explained
 from benchmarks.scale_report import DOMINATED_TARGET, LYCHEE_TARGET, TOOLS, ListPair
 from benchmarks.scholar import KNOWS
 from benchmarks.shapes import ShapeResult, ToolRun
@@ -18,7 +19,8 @@ def pair_of(result: ShapeResult) -> ListPair:
     lw, ly = result.runs["listwatch"], result.runs["lychee"]
     return ListPair(result.name, (lw.wall, ly.wall), (lw.requests, ly.requests),
                     sum(lw.score.false_broken.values()), len(lw.score.dead_missed),
-                    DOMINATED_TARGET if result.dominated else LYCHEE_TARGET)
+                    DOMINATED_TARGET if result.dominated else LYCHEE_TARGET,
+                    floors=(result.floor.seconds, result.floor.requests))
 
 
 def ratio(a: float, b: float) -> str:
@@ -46,10 +48,10 @@ def shape_lines(result: ShapeResult, settings: Settings) -> list[str]:
         out.append(f"| {label} | {a} | {b} | {r} |")
 
     row("wall time (s)", f"{lw.wall:.1f}", f"{ly.wall:.1f}", ratio(lw.wall, ly.wall))
-    row(f"politeness floor: {fl.host} has {fl.pages} pages no API covers, "
-        f"{settings.host_interval} s apart (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
+    row(f"politeness floor: {fl.describe()} (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
     row("wall / floor", floor_cell(lw, fl.seconds), floor_cell(ly, fl.seconds), "")
     row("requests sent", lw.requests, ly.requests, ratio(lw.requests, ly.requests))
+    row("least requests (floor)", fl.requests, fl.requests, "")
     for host in SERVICES:
         if lw.by_host[host] or ly.by_host[host]:
             row(f"&nbsp;&nbsp;to {host}", lw.by_host[host], ly.by_host[host], "")
@@ -83,13 +85,10 @@ def shapes_lines(results: list[ShapeResult], *, seed: int, settings: Settings) -
            "Issue 11 measured two unseen real lists; these are lists of the same make-up, "
            f"generated with seed {seed} from the corpus lists' own links and checked in the "
            "same run, the same proxy, one tool after the other in a freshly built world, "
-           f"with the issue's politeness: {settings.describe()}. The politeness floor is "
-           "the busiest host's distinct pages that no API covers (GitHub repositories, "
-           "arXiv papers, DOIs and badges naming a repository are covered; a badge service "
-           f"is asked once), n pages needing n − 1 gaps of {settings.host_interval} s: no "
-           "polite tool can be faster. A badge of a deleted repository counts as dead and "
-           "one of a renamed repository as moved (destination: the badge of the new name), "
-           "since the image shows that repository.", ""]
+           f"with the issue's politeness: {settings.describe()}. "
+           + explained(settings.host_interval) + " A badge of a deleted repository counts "
+           "as dead and one of a renamed repository as moved (destination: the badge of the "
+           "new name), since the image shows that repository.", ""]
     for result in results:
         out += shape_lines(result, settings)
     return out

@@ -14,9 +14,9 @@ from benchmarks import github_list, mixed, scholar
 from benchmarks.corpus_pool import Pool
 from benchmarks.floor import Floor, covered, floor
 from benchmarks.scale_report import ListPair, targets
-from benchmarks.scoring import Score, listwatch_outcomes, score
+from benchmarks.scoring import Score, Truth, listwatch_outcomes, score
 from benchmarks.shapes import ISSUE_SETTINGS, Shape, ShapeResult, ToolRun
-from benchmarks.shapes_report import pair_of
+from benchmarks.shapes_report import pair_of, shapes_lines
 from benchmarks.tools import write_config
 from tests.world.model import World
 
@@ -152,6 +152,42 @@ def test_floor_counts_the_busiest_hosts_pages_that_no_api_covers() -> None:
     assert floor(urls[:5], 0.05).pages == 1  # the badge service, asked once
 
 
+def test_the_floor_counts_what_the_worlds_truths_make_necessary() -> None:
+    urls = ["https://lab.example.edu/a", "https://lab.example.edu/b",
+            "https://lab.example.edu/c", "https://lab.example.edu/d",
+            "https://other.example.org/x", "https://other.example.org/y",
+            "https://github.com/a/b", "https://arxiv.org/abs/2301.00001",
+            "https://img.shields.io/github/stars/a/b"]
+    truths = {u: Truth(u, "ok") for u in urls}
+    truths[urls[1]] = Truth(urls[1], "flaky-503")
+    truths[urls[2]] = Truth(urls[2], "moved-301", "https://other.example.org/moved")
+    truths[urls[4]] = Truth(urls[4], "throttled-429")
+    truths[urls[6]] = Truth(urls[6], "moved-repo", "https://github.com/a/c")
+
+    fl = floor(urls, 0.05, truths, retry_after=2.0)
+
+    # other.example.org: 2 pages, the 429's second request, the redirect's destination,
+    # and the 2 s Retry-After; lab.example.edu: 4 pages and the 503's second request.
+    assert (fl.host, fl.pages, fl.retries, fl.pause) == ("other.example.org", 2, 2, 2.0)
+    assert fl.seconds == pytest.approx(3 * 0.05 + 2.0)
+    # 6 pages, 3 second requests or destinations, the badge service, GitHub and arXiv.
+    assert fl.requests == 6 + 3 + 1 + 2
+    assert floor(urls, 0.05).requests == 0  # without the truths, no count
+
+
+def test_a_target_below_the_politeness_floor_is_marked_out_of_reach() -> None:
+    beyond = ListPair("a", (8.0, 10.0), (60, 100), 0, 0, floors=(7.0, 40))
+    near = ListPair("b", (8.0, 10.0), (60, 100), 0, 0, floors=(4.0, 55))
+    judged = {t.text: t for t in targets([beyond, near], [])}
+
+    assert judged["wall time ≤ 0.5× lychee's on a"].out_of_reach
+    assert not judged["wall time ≤ 0.5× lychee's on b"].out_of_reach
+    assert judged["requests ≤ 0.5× lychee's on b"].out_of_reach
+    assert not judged["requests ≤ 0.5× lychee's on a"].out_of_reach
+    assert not any(t.met for t in judged.values() if t.text.startswith(("wall", "requests")))
+    assert "(floor 7.0 s = 0.70×)" in judged["wall time ≤ 0.5× lychee's on a"].measured
+
+
 def test_lists_dominated_by_github_and_arxiv_are_held_to_the_stricter_time_target() -> None:
     dominated = ListPair("a", (3.0, 10.0), (1, 10), 0, 0, time_target=0.2)
     other = ListPair("b", (3.0, 10.0), (1, 10), 0, 0)
@@ -171,5 +207,21 @@ def test_a_shape_result_becomes_a_target_pair_with_its_time_target() -> None:
                          {"listwatch": run(2.0, 4, wrong), "lychee": run(8.0, 40, Score())})
     pair = pair_of(result)
 
-    assert pair == ListPair("the list", (2.0, 8.0), (4, 40), 2, 1, time_target=0.2)
+    assert pair == ListPair("the list", (2.0, 8.0), (4, 40), 2, 1, time_target=0.2,
+                            floors=(0.0, 0))
     assert pair_of(dataclasses.replace(result, dominated=False)).time_target == 0.5
+
+
+def test_a_shapes_section_shows_the_floor_with_its_retries_pause_and_least_requests() -> None:
+    def run(wall: float, requests: int) -> ToolRun:
+        return ToolRun(wall, 1024, Counter({"lab.example.edu": requests}), 1, Score())
+
+    fl = Floor("lab.example.edu", 40, 0.05, retries=3, pause=2.0, requests=57)
+    result = ShapeResult("the list", "A list.", 50, Counter({"ok": 50}), fl, False,
+                         {"listwatch": run(5.0, 60), "lychee": run(9.0, 70)})
+    text = "\n".join(shapes_lines([result], seed=1, settings=ISSUE_SETTINGS))
+
+    assert ("| politeness floor: lab.example.edu has 40 pages no API covers (3 retries and "
+            "redirect destinations, a 2 s Retry-After), 0.05 s apart (s) | 4.1 | 4.1 |  |"
+            ) in text
+    assert "| least requests (floor) | 57 | 57 |  |" in text
