@@ -45,7 +45,7 @@ from tests.world.proxy import WorldProxy  # noqa: E402
 
 from benchmarks import github_list, mixed, scholar  # noqa: E402
 from benchmarks.corpus_pool import CORPUS, SIMPLE_PATH, SPECIAL_HOSTS, read_pool  # noqa: E402
-from benchmarks.floor import Floor, explained, floor  # noqa: E402
+from benchmarks.floor import Floor, explained, floor, times_floor  # noqa: E402
 from benchmarks.running import RunResult, run_tool  # noqa: E402
 from benchmarks.scale import SizeResult, measure_size  # noqa: E402
 from benchmarks.scale_report import (  # noqa: E402
@@ -444,7 +444,7 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
     row("wall time (s)", f"{lw.wall:.1f}", f"{ly.wall:.1f}", ratio(lw.wall, ly.wall))
     fl = corpus_floor
     row(f"politeness floor: {fl.describe()} (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
-    row("wall / floor", ratio(lw.wall, fl.seconds), ratio(ly.wall, fl.seconds), "")
+    row("wall / floor", times_floor(lw.wall, fl.seconds), times_floor(ly.wall, fl.seconds), "")
     row("peak RSS (MiB)", f"{lw.maxrss_kib / 1024:.0f}", f"{ly.maxrss_kib / 1024:.0f}",
         ratio(lw.maxrss_kib, ly.maxrss_kib))
     row("requests sent", pw["total"], py["total"], ratio(pw["total"], py["total"]))

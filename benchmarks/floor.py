@@ -122,6 +122,11 @@ def floor(urls: Iterable[str], interval: float, truths: Mapping[str, Truth] | No
     return dataclasses.replace(busiest, requests=total + len(apis) if truths is not None else 0)
 
 
+def times_floor(wall: float, seconds: float) -> str:
+    """A wall time as a multiple of the floor, for a table cell."""
+    return f"{wall / seconds:.2f}×" if seconds else "n/a (floor 0)"
+
+
 def explained(interval: float) -> str:
     """What the floor counts, for BENCHMARKS.md."""
     return ("The politeness floor is the least time any polite tool needs: the busiest "

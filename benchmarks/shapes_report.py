@@ -3,10 +3,10 @@ targets; every figure comes from a :class:`~benchmarks.shapes.ShapeResult` of th
 
 from __future__ import annotations
 
-from benchmarks.floor import explained
+from benchmarks.floor import explained, times_floor
 from benchmarks.scale_report import DOMINATED_TARGET, LYCHEE_TARGET, TOOLS, ListPair
 from benchmarks.scholar import KNOWS
-from benchmarks.shapes import ShapeResult, ToolRun
+from benchmarks.shapes import ShapeResult
 from benchmarks.tools import Settings
 
 # Hosts whose requests are shown one by one (the rest are summed as "other").
@@ -27,10 +27,6 @@ def ratio(a: float, b: float) -> str:
     return "n/a" if not b else f"{a / b:.2f}"
 
 
-def floor_cell(run: ToolRun, seconds: float) -> str:
-    return f"{run.wall / seconds:.1f}×" if seconds else "n/a (floor 0)"
-
-
 def shape_lines(result: ShapeResult, settings: Settings) -> list[str]:
     """One list's subsection: what it is, its truths, both tools side by side."""
     lw, ly = result.runs["listwatch"], result.runs["lychee"]
@@ -49,7 +45,7 @@ def shape_lines(result: ShapeResult, settings: Settings) -> list[str]:
 
     row("wall time (s)", f"{lw.wall:.1f}", f"{ly.wall:.1f}", ratio(lw.wall, ly.wall))
     row(f"politeness floor: {fl.describe()} (s)", f"{fl.seconds:.1f}", f"{fl.seconds:.1f}", "")
-    row("wall / floor", floor_cell(lw, fl.seconds), floor_cell(ly, fl.seconds), "")
+    row("wall / floor", times_floor(lw.wall, fl.seconds), times_floor(ly.wall, fl.seconds), "")
     row("requests sent", lw.requests, ly.requests, ratio(lw.requests, ly.requests))
     row("least requests (floor)", fl.requests, fl.requests, "")
     for host in SERVICES:
