@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib.util
 import itertools
 import os
 import platform
@@ -46,6 +45,7 @@ from tests.world.proxy import WorldProxy  # noqa: E402
 from benchmarks import github_list, mixed, scholar  # noqa: E402
 from benchmarks.corpus_pool import CORPUS, SIMPLE_PATH, SPECIAL_HOSTS, read_pool  # noqa: E402
 from benchmarks.floor import Floor, explained, floor, times_floor  # noqa: E402
+from benchmarks.installed import unmet  # noqa: E402
 from benchmarks.running import RunResult, run_tool  # noqa: E402
 from benchmarks.scale import SizeResult, measure_size  # noqa: E402
 from benchmarks.scale_report import (  # noqa: E402
@@ -608,8 +608,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = parse_sizes(args.sizes)
     lychee = find_lychee(args.lychee)
-    if sizes and importlib.util.find_spec("matplotlib") is None:
-        sys.exit("matplotlib not found: install the bench extra (pip install -e '.[bench]')")
+    missing = unmet(ROOT / "pyproject.toml", ("bench",) if sizes else ())
+    if missing:
+        sys.exit(f"this environment does not install what pyproject.toml asks "
+                 f"({'; '.join(missing)}): run .venv/bin/pip install -e '.[test,bench]'")
     listwatch = str(Path(sys.executable).parent / "listwatch")
     lychee_version = subprocess.run([lychee, "--version"], capture_output=True, text=True,
                                     check=True).stdout.strip()
