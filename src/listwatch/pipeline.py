@@ -19,21 +19,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from listwatch import net
 from listwatch.config import Config, load_config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import InputError, ServiceError
 from listwatch.gather import Findings, Progress, RunContext, gather
-from listwatch.gitdiff import Changed, changed_lines, toplevel
-from listwatch.markdown import apply_edits
 from listwatch.model import Proposal
 from listwatch.net.services import GITHUB_PUBLISH
-from listwatch.proposals import ProposalInputs, propose
-from listwatch.publish.dashboard import draft_dashboard
-from listwatch.publish.diff import unified_diff
-from listwatch.publish.github_api import GitHubAPI
 from listwatch.publish.model import (
     EntryFacts,
     FileChange,
@@ -44,12 +38,16 @@ from listwatch.publish.model import (
     Report,
     TargetChanges,
 )
-from listwatch.publish.publisher import Observation, observe, publish, record_declines
-from listwatch.publish.pull_request import draft_pull_request
-from listwatch.publish.report import summary_json
-from listwatch.publish.suggestions import Suggestion, suggestions
 from listwatch.state import Store
 from listwatch.targets import ListSource, read_local, read_paths, read_targets
+
+# What only some runs need (`run`'s proposals and publishing, `check --changed`'s git)
+# is imported where it is used: a `check` starts probing sooner without it.
+if TYPE_CHECKING:
+    from listwatch.gitdiff import Changed
+    from listwatch.publish.github_api import GitHubAPI
+    from listwatch.publish.publisher import Observation
+    from listwatch.publish.suggestions import Suggestion
 
 Mode = Literal["check", "run"]
 
@@ -81,6 +79,8 @@ class Changes:
 
     @property
     def diff(self) -> str:
+        from listwatch.publish.diff import unified_diff
+
         return "".join(unified_diff(f.path, f.old, f.new)
                        for target in self.targets for f in target.files)
 
@@ -114,6 +114,8 @@ def run(options: JobOptions) -> Report:
         done = asyncio.run(_job(config, options, store=store, now=started, run_id=run_id,
                                 token=token))
         findings = done.findings
+        from listwatch.publish.report import summary_json
+
         report = Report(
             mode=options.mode, started_at=started, finished_at=_now(),
             files=tuple(item.document.path for item in findings.parsed),
@@ -177,6 +179,8 @@ async def _job(config: Config, options: JobOptions, *, store: Store, now: dateti
 
 
 def _session(context: RunContext, token: str) -> GitHubAPI:
+    from listwatch.publish.github_api import GitHubAPI
+
     config = context.config
     return GitHubAPI(context.network, token=token, api_url=github_api_url(context.environ),
                      user_agent=config.http.user_agent, timeout=config.http.timeout,
@@ -189,6 +193,8 @@ async def _observe(session: GitHubAPI | None, context: RunContext, findings: Fin
     merging are recorded as declines before anything is proposed."""
     if session is None:
         return {}
+    from listwatch.publish.publisher import observe, record_declines
+
     seen = {}
     for source in findings.sources:
         if source.commit is None:
@@ -204,6 +210,9 @@ async def _publish(session: GitHubAPI | None,
                    findings: Findings, changes: Changes, *, dry_run: bool
                    ) -> tuple[tuple[Published, ...], tuple[str, ...]]:
     """Publish (or, in a dry run, plan) each target's changes; notes for the report."""
+    from listwatch.publish.dashboard import draft_dashboard
+    from listwatch.publish.publisher import publish
+
     config = context.config
     if not changes.targets:
         return (), ()
@@ -235,6 +244,8 @@ async def _read(context: RunContext, paths: Sequence[str], *, changed: bool
     """The lists named on the command line, else the configured targets (from the
     checkout around the working directory for `check --changed`)."""
     if not paths and changed:
+        from listwatch.gitdiff import toplevel
+
         root = await asyncio.to_thread(toplevel, Path.cwd())
         return tuple([await asyncio.to_thread(read_local, dataclasses.replace(target, path=root))
                       for target in context.config.targets])
@@ -253,6 +264,8 @@ async def _focus(sources: Sequence[ListSource], base: str | None
     """`check --changed BASE`: the changed lines of every document, by source and path."""
     if base is None:
         return None
+    from listwatch.gitdiff import changed_lines
+
     focus: dict[tuple[int, str], Changed] = {}
     for source in sources:
         if source.root is None:
@@ -266,6 +279,11 @@ async def _focus(sources: Sequence[ListSource], base: str | None
 def _changes(config: Config, findings: Findings, entry_facts: Sequence[EntryFacts], *,
              declined: frozenset[str], now: datetime) -> Changes:
     """Proposals per target, applied to its documents, with its suggestions and draft."""
+    from listwatch.markdown import apply_edits
+    from listwatch.proposals import ProposalInputs, propose
+    from listwatch.publish.pull_request import draft_pull_request
+    from listwatch.publish.suggestions import suggestions
+
     publications = {k: v for k, v in findings.publications.items() if v is not None}
     targets: list[TargetChanges] = []
     suggested: dict[str, tuple[Suggestion, ...]] = {}

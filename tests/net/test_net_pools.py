@@ -8,7 +8,13 @@ import httpx
 
 from listwatch.config import HttpConfig
 from listwatch.net.client import async_client
-from listwatch.net.pools import HostPools
+from listwatch.net.pools import (
+    IDLE_SOCKETS,
+    MAX_ORIGINS,
+    HostPools,
+    keepalive_per_origin,
+    origins_kept,
+)
 
 
 class Recording(httpx.AsyncBaseTransport):
@@ -92,3 +98,36 @@ def _host_pools(client: httpx.AsyncClient) -> list[list[object]]:
     return [list(pool.transport._pool.connections)  # type: ignore[attr-defined]
             for t in transports if isinstance(t, HostPools)
             for pool in t._pools.values()]
+
+
+def test_a_host_keeps_as_many_connections_as_it_may_have_requests_in_flight(
+        world_inprocess) -> None:  # type: ignore[no-untyped-def]
+    """Requests of one host that overlap each get a connection, and the next ones reuse
+    all of them (httpcore would close all but ``max_keepalive_connections`` counting the
+    busy ones too): as many kept as ``host_concurrency`` allows in flight."""
+    from listwatch.probe.fetch import _finish_head
+
+    world_inprocess.host("a.example").default(status=200, delay_ms=50)
+
+    async def head(client: httpx.AsyncClient, url: str) -> None:
+        async with client.stream("HEAD", url) as response:
+            await _finish_head(response)
+
+    async def main() -> list[str]:
+        async with async_client(HttpConfig(host_concurrency=3)) as client:
+            for batch in range(2):
+                await asyncio.gather(*(head(client, f"https://a.example/{batch}/{n}")
+                                       for n in range(3)))
+            return [repr(c) for pools in _host_pools(client) for c in pools]
+
+    connections = asyncio.run(main())
+    assert len(connections) == 3
+    assert all("Request Count: 2" in c for c in connections)
+
+
+def test_the_connections_kept_stay_within_the_idle_socket_budget() -> None:
+    for host_concurrency in (1, 2, 4, 10, 64, 1000):
+        keepalive = keepalive_per_origin(host_concurrency)
+        assert keepalive >= min(host_concurrency, 1000)
+        assert origins_kept(keepalive) * keepalive <= max(IDLE_SOCKETS, keepalive)
+        assert 1 <= origins_kept(keepalive) <= MAX_ORIGINS

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from listwatch.markdown import Document, read_list
 from listwatch.model import Hop, PaperFacts, Proposal, RepoFacts, Span, Verdict
@@ -91,3 +93,22 @@ def test_write_atomic_writes_parts_and_keeps_the_old_file_when_they_fail(
         write_atomic(out, failing())
     assert out.read_bytes() == b"one two\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
+            | st.text() | st.sampled_from(["https://user:pw@example.org/a?api_key=k&x=1",
+                                           "see https://x.org/?token=abc.", "Zürich\n\u2028\""]))
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                   | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+                   | st.dictionaries(st.integers(), inner, max_size=2)),
+    max_leaves=20)
+
+
+@given(value=_VALUES, depth=st.integers(min_value=0, max_value=3))
+def test_indented_writes_what_json_writes(value: object, depth: int) -> None:
+    """The report's own encoder writes the same text as ``json.dumps(indent=2)`` of the
+    redacted value, nested ``depth`` levels deep."""
+    expected = json.dumps(rep._redact_strings(value), indent=2, ensure_ascii=False)
+    assert rep._indented(value, depth) == expected.replace("\n", "\n" + "  " * depth)

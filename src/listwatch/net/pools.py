@@ -4,9 +4,17 @@ A run talks to hundreds of hosts at once. In one shared pool their connections p
 each other out (every request a new TCP connection, proxy tunnel and TLS handshake),
 and httpcore's pool bookkeeping grows with the square of its size. Here each origin
 (scheme, host, port) gets a transport of its own, so a host keeps its connections
-between requests, and the pools kept open are bounded (``MAX_ORIGINS``; each keeps at
-most ``KEEPALIVE_PER_ORIGIN`` idle connections, so idle sockets stay within the
-process's file limits). In-flight requests per host are the limiter's business.
+between requests, and the pools kept open are bounded (``max_origins``; each keeps at
+most ``keepalive`` idle connections, together at most ``IDLE_SOCKETS``, so idle sockets
+stay within the process's file limits). In-flight requests per host are the limiter's
+business.
+
+How many connections an origin keeps (``keepalive_per_origin``): as many as the host
+may have requests in flight. httpcore (1.0.x) closes an idle connection as soon as its
+pool holds more connections *in all* than ``max_keepalive_connections`` (it counts the
+busy ones too: encode/httpcore#1000), so with fewer, a host whose requests overlap (the
+next one starts before the last answer is in) gets a new connection, proxy tunnel and
+TLS handshake for nearly every request.
 """
 
 from __future__ import annotations
@@ -16,10 +24,24 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 
-# Origins whose connections are kept open between requests.
+# Origins whose connections are kept open between requests (at most).
 MAX_ORIGINS = 384
-# Idle connections each origin keeps for its next requests.
+# Idle connections each origin keeps for its next requests (at least).
 KEEPALIVE_PER_ORIGIN = 2
+# Idle connections of all origins together (at most).
+IDLE_SOCKETS = MAX_ORIGINS * KEEPALIVE_PER_ORIGIN
+
+
+def keepalive_per_origin(host_concurrency: int) -> int:
+    """Connections an origin keeps between its requests: one per request a host may have
+    in flight (``[http] host_concurrency``), at least ``KEEPALIVE_PER_ORIGIN``."""
+    return max(KEEPALIVE_PER_ORIGIN, host_concurrency)
+
+
+def origins_kept(keepalive: int) -> int:
+    """Origins kept open when each keeps ``keepalive`` connections: ``IDLE_SOCKETS`` in
+    all, for at most ``MAX_ORIGINS`` origins."""
+    return max(1, min(MAX_ORIGINS, IDLE_SOCKETS // keepalive))
 
 Origin = tuple[bytes, bytes, int | None]
 
