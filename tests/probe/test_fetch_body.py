@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from listwatch.probe.fetch import BODY_PREFIX, body_prefix
+from listwatch.probe.fetch import BODY_PREFIX, DRAIN_LIMIT, body_prefix
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from world.hosts import gzip_zeros
@@ -33,10 +33,19 @@ def _prefix(data: bytes, encoding: str | None) -> tuple[bytes, int]:
     return asyncio.run(body_prefix(response)), stream.sent
 
 
-def test_a_gzip_bomb_is_cut_at_the_prefix_after_one_network_chunk() -> None:
+def test_a_gzip_bomb_is_inflated_only_to_the_prefix_and_read_only_to_the_drain_limit() -> None:
     body, sent = _prefix(gzip_zeros(1 << 30), "gzip")
     assert body == bytes(BODY_PREFIX)
-    assert sent == 65536  # the rest of the bomb is never read
+    # One network chunk fills the prefix; what follows is dropped as sent, not inflated,
+    # and no further than the drain limit (one more chunk at most).
+    assert sent <= 65536 + DRAIN_LIMIT + 65536
+
+
+def test_a_body_ending_within_the_drain_limit_is_read_to_its_end() -> None:
+    page = b"p" * (BODY_PREFIX + DRAIN_LIMIT // 2)
+    body, sent = _prefix(page, None)
+    assert body == page[:BODY_PREFIX]
+    assert sent == len(page)  # all of it: the connection can carry the next request
 
 
 def test_encodings_decode_like_the_server_meant() -> None:

@@ -15,7 +15,7 @@ from listwatch.net import Network
 from listwatch.net.limiter import HostLimiter, HostState
 from listwatch.probe import ProbeContext, engine, probe_urls
 from listwatch.probe.context import Arriving
-from listwatch.probe.fetch import BODY_PREFIX
+from listwatch.probe.fetch import BODY_PREFIX, DRAIN_LIMIT
 
 A = "https://a.example"
 
@@ -88,6 +88,24 @@ def test_host_refusing_head_gets_get_first_afterwards(mockweb: World) -> None:
     assert [h.method for h in mockweb.hits] == ["HEAD", "GET", "GET", "GET", "GET"]
 
 
+def test_a_host_with_requests_queued_is_asked_with_get_first(mockweb: World) -> None:
+    b = "https://b.example"
+    mockweb.route(f"{A}/*", lambda r: httpx.Response(404 if r.url.path == "/dead" else 200))
+    mockweb.route(f"{b}/dead", 404)
+    urls = [f"{A}/{i}" for i in range(5)] + [f"{A}/dead", f"{b}/dead"]
+    # One request at a time, 10 ms apart: the links after the first two wait their turn.
+    verdicts = run_probe(mockweb, urls, config=make_config(http_host_concurrency=1,
+                                                          http_host_interval=0.01))
+
+    def methods(url: str) -> list[str]:
+        return [h.method for h in mockweb.hits if h.url == url]
+
+    assert verdicts[f"{A}/dead"].status == verdicts[f"{b}/dead"].status == "broken"
+    assert methods(f"{A}/0") == ["HEAD"]  # nothing queued yet on a.example
+    assert methods(f"{A}/dead") == ["GET"]  # behind a queue: one request, not two
+    assert methods(f"{b}/dead") == ["HEAD", "GET"]  # alone on its host: HEAD, confirmed
+
+
 def test_get_reads_only_a_prefix_of_a_huge_body(mockweb: World) -> None:
     sent = 0
 
@@ -103,7 +121,7 @@ def test_get_reads_only_a_prefix_of_a_huge_body(mockweb: World) -> None:
         405 if r.method == "HEAD" else 200, stream=Endless()))
     verdict = one(mockweb, f"{A}/big")
     assert verdict.status == "ok"
-    assert sent <= BODY_PREFIX + 16384
+    assert sent <= BODY_PREFIX + DRAIN_LIMIT + 2 * 16384
 
 
 def test_permanent_redirect_chain(mockweb: World) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -31,6 +32,8 @@ from listwatch.probe.redirects import describe, is_permanent, resolve_location, 
 from listwatch.probe.slots import Slots
 
 BODY_PREFIX = 64 * 1024
+# Read past the prefix (and dropped) up to this much, so the connection stays usable.
+DRAIN_LIMIT = 256 * 1024
 # HEAD answers from this code up are not trusted: the same URL is asked again with
 # GET (which is retried, and whose body can show a bot check).
 HEAD_FALLBACK_FROM = 400
@@ -98,6 +101,7 @@ class Fetcher:
         self.accept = frozenset(config.check.accept)
         self.global_slots = Slots(config.http.max_concurrency)
         self._pending: dict[str, int] = {}  # host → requests started and not done
+        self._checking: Counter[str] = Counter()  # host → links being checked
         self._pending_total = 0
         self.timeout = _timeout_seconds(network.client)
 
@@ -259,6 +263,16 @@ class Fetcher:
 
     async def check(self, url: str) -> Verdict:
         """Follow ``url`` to its final answer and judge it."""
+        host = urlsplit(url).hostname or ""
+        self._checking[host] += 1
+        try:
+            return await self._follow(url)
+        finally:
+            self._checking[host] -= 1
+            if not self._checking[host]:
+                del self._checking[host]
+
+    async def _follow(self, url: str) -> Verdict:
         chain: list[Hop] = []
         current = url
         seen = {without_fragment(url)}
@@ -312,8 +326,15 @@ class Fetcher:
             return self._verdict(url, current, chain, status, detail, answer.status, method)
 
     def _first_method(self, url: str) -> str:
-        health = self.hosts.state(origin_of(url))
-        return "GET" if health.head_unreliable else "HEAD"
+        """HEAD, the lightest ask; GET on a host whose HEAD answers are not to be trusted,
+        and on a host with more links being checked than it may have requests in flight:
+        there each request holds up the host's queue by an interval, and a HEAD that
+        fails would need a GET after it, so one GET costs the run less."""
+        if self.hosts.state(origin_of(url)).head_unreliable:
+            return "GET"
+        host = urlsplit(url).hostname or ""
+        queued = self._checking[host] > self.limiter.state(host).rule.concurrency
+        return "GET" if queued else "HEAD"
 
     def _verdict(self, url: str, final: str, chain: list[Hop], status: Status, detail: str,
                  http_status: int | None, method: str) -> Verdict:
@@ -333,20 +354,26 @@ class Fetcher:
         return await self.attempts("GET", url)
 
 
-async def body_prefix(response: httpx.Response) -> bytes:
+async def body_prefix(response: httpx.Response, drain: int = DRAIN_LIMIT) -> bytes:
     """At most ``BODY_PREFIX`` bytes of the decoded body, never more in memory.
 
     gzip and deflate are decoded here with a bounded output size (httpx would
     inflate a whole network chunk at once, megabytes for a decompression bomb);
-    any other encoding is kept as sent.
+    any other encoding is kept as sent. Up to ``drain`` bytes more are read as sent
+    and dropped: a body that ends within them leaves its connection open for the
+    host's next request, instead of a new connection and handshake.
     """
     decoder = _decoder(response.headers.get("content-encoding", ""))
     body = bytearray()
+    dropped = 0
     try:
         async for raw in response.aiter_raw():
             room = BODY_PREFIX - len(body)
-            body += decoder.decompress(raw, room) if decoder else raw[:room]
-            if len(body) >= BODY_PREFIX:
+            if room > 0:
+                body += decoder.decompress(raw, room) if decoder else raw[:room]
+                continue
+            dropped += len(raw)
+            if dropped > drain:
                 break
     except zlib.error:
         pass  # a corrupt stream: judge what was decoded so far
