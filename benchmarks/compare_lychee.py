@@ -70,6 +70,7 @@ from benchmarks.shapes_report import pair_of as shape_pair  # noqa: E402
 from benchmarks.shapes_report import shapes_lines  # noqa: E402
 from benchmarks.tools import (  # noqa: E402
     Settings,
+    byte_compiled,
     listwatch_command,
     lychee_command,
     write_config,
@@ -428,7 +429,8 @@ def report_lines(*, work: Path, scenario: Scenario, runs: dict[str, RunResult],
         "in `GITHUB_TOKEN`, no cache, proxy and CA from `HTTPS_PROXY`/`SSL_CERT_FILE`.")
     add("listwatch runs with `[check] fail_runs = 1, fail_hours = 0`, so one failing "
         "run reports a link broken (the default waits for 2 runs over 24 h), and a fresh "
-        "state directory.")
+        "state directory. Its modules are byte-compiled before the runs, as installing "
+        "a wheel leaves them (lychee is a compiled binary).")
     add("")
     add(f"- listwatch: `{shown(lw.command, work)}`")
     add(f"- lychee: `{shown(ly.command, work)}`"
@@ -616,6 +618,7 @@ def main() -> None:
     lychee_version = subprocess.run([lychee, "--version"], capture_output=True, text=True,
                                     check=True).stdout.strip()
 
+    byte_compiled(ROOT / "src")
     tmp = Path(tempfile.mkdtemp(prefix="listwatch-bench-"))
     try:
         proxy = WorldProxy(tmp / "proxy")

@@ -16,6 +16,7 @@ from tests.world.proxy import WorldProxy
 
 from benchmarks.scale_report import Target
 from benchmarks.seed_dry_run import SeedRun, measure
+from benchmarks.tools import byte_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 # The last commit before the issue 11 work (the arXiv batching came next).
@@ -42,7 +43,7 @@ def export_src(commit: str, into: Path) -> Path:
                     commit, "src"], check=True)
     with tarfile.open(archive) as tar:
         tar.extractall(into, filter="data")
-    return into / "src"
+    return byte_compiled(into / "src")
 
 
 def compare(proxy: WorldProxy, work: Path, baseline: str = BASELINE) -> SeedComparison:

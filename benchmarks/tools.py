@@ -3,6 +3,7 @@ both command lines."""
 
 from __future__ import annotations
 
+import compileall
 import dataclasses
 from pathlib import Path
 
@@ -61,3 +62,12 @@ def lychee_command(lychee: str, settings: Settings, output: Path, roots: list[Pa
             "--host-request-interval", f"{round(s.host_interval * 1000)}ms",
             "--timeout", str(s.timeout), "--max-retries", str(s.retries),
             "--output", str(output), "--", *map(str, roots)]
+
+
+def byte_compiled(src: Path) -> Path:
+    """``src`` with its modules byte-compiled, as installing a wheel leaves them: an
+    editable install under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every
+    changed module again in each timed run."""
+    if not compileall.compile_dir(str(src), quiet=1):
+        raise RuntimeError(f"{src} does not compile")
+    return src

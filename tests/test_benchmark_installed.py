@@ -5,7 +5,9 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from benchmarks.installed import unmet
+from benchmarks.tools import byte_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,3 +29,16 @@ def test_a_missing_package_and_a_version_out_of_range_are_named(tmp_path: Path) 
                                 f"httpx: {metadata.version('httpx')} installed, <0.1 asked"]
     assert unmet(pyproject, ("bench",))[-1] == "another-missing-one: not installed"
 
+
+
+def test_byte_compiling_writes_each_modules_cache(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    (src / "pkg" / "mod.py").write_text("VALUE = 1\n", encoding="utf-8")
+
+    assert byte_compiled(src) == src
+    assert list((src / "pkg" / "__pycache__").glob("mod.*.pyc"))
+
+    (src / "pkg" / "bad.py").write_text("def (:\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="does not compile"):
+        byte_compiled(src)
