@@ -8,8 +8,8 @@ import httpx
 
 from listwatch.config import HttpConfig
 from listwatch.net.client import async_client
+from listwatch.net.environment import FILES_WANTED, open_files_limit
 from listwatch.net.pools import (
-    IDLE_SOCKETS,
     MAX_ORIGINS,
     HostPools,
     keepalive_per_origin,
@@ -125,9 +125,27 @@ def test_a_host_keeps_as_many_connections_as_it_may_have_requests_in_flight(
     assert all("Request Count: 2" in c for c in connections)
 
 
-def test_the_connections_kept_stay_within_the_idle_socket_budget() -> None:
-    for host_concurrency in (1, 2, 4, 10, 64, 1000):
-        keepalive = keepalive_per_origin(host_concurrency)
-        assert keepalive >= min(host_concurrency, 1000)
-        assert origins_kept(keepalive) * keepalive <= max(IDLE_SOCKETS, keepalive)
-        assert 1 <= origins_kept(keepalive) <= MAX_ORIGINS
+def test_the_connections_kept_stay_within_half_the_open_file_limit() -> None:
+    for files in (256, 1024, 8192, 1 << 20):
+        for host_concurrency in (1, 2, 4, 10, 64, 1000):
+            keepalive = keepalive_per_origin(host_concurrency)
+            assert keepalive >= host_concurrency
+            kept = origins_kept(keepalive, files)
+            assert kept * keepalive <= max(files // 2, keepalive)
+            assert 1 <= kept <= MAX_ORIGINS
+    # With the limit raised as far as asked, 300 hosts with 10 in flight each all stay.
+    assert origins_kept(keepalive_per_origin(10), FILES_WANTED) >= 300
+
+
+def test_the_open_file_limit_is_raised_toward_what_a_run_needs() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+        limit = open_files_limit()
+        expected = FILES_WANTED if hard == resource.RLIM_INFINITY else min(FILES_WANTED, hard)
+        assert limit == expected
+        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == expected
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -11,7 +11,7 @@ from httpx._config import DEFAULT_LIMITS
 from httpx._types import CertTypes
 
 from listwatch.config import HttpConfig
-from listwatch.net.environment import ssl_context
+from listwatch.net.environment import open_files_limit, ssl_context
 from listwatch.net.limiter import POLITENESS
 from listwatch.net.pools import HostPools, keepalive_per_origin, origins_kept
 
@@ -73,7 +73,7 @@ def async_client(config: HttpConfig, *, headers: Mapping[str, str] | None = None
     keepalive = keepalive_per_origin(config.host_concurrency)
     limits = httpx.Limits(max_connections=size, max_keepalive_connections=keepalive)
     return PooledClient(
-        max_origins=origins_kept(keepalive),
+        max_origins=origins_kept(keepalive, open_files_limit()),
         headers={"User-Agent": config.user_agent, **(headers or {})},
         timeout=httpx.Timeout(timeout if timeout is not None else config.timeout),
         limits=limits,

@@ -1,4 +1,4 @@
-"""What the environment says about the network: CA bundle and proxy.
+"""What the environment says about the network: CA bundle, proxy, open-file limit.
 
 Standard proxy and CA variables are honoured everywhere: ``HTTPS_PROXY``,
 ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY`` (by httpx and requests themselves) and
@@ -73,3 +73,28 @@ def proxy_problem(environ: Mapping[str, str] | None = None, timeout: float = 5.0
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return f"the proxy {parts.scheme}://{host}:{port} is not reachable ({reason})"
+
+
+# Open files a run asks for: it keeps connections to hundreds of hosts open at once.
+FILES_WANTED = 8192
+# Assumed where the limit cannot be read (not POSIX).
+FILES_UNKNOWN = 1024
+
+
+def open_files_limit() -> int:
+    """The process's limit on open files, its soft limit first raised toward
+    ``FILES_WANTED`` as far as the hard limit allows (as Go programs do at start)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return FILES_UNKNOWN
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    unlimited = resource.RLIM_INFINITY
+    wanted = FILES_WANTED if hard == unlimited else min(FILES_WANTED, hard)
+    if soft != unlimited and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return FILES_WANTED if soft == unlimited else soft

@@ -5,9 +5,8 @@ each other out (every request a new TCP connection, proxy tunnel and TLS handsha
 and httpcore's pool bookkeeping grows with the square of its size. Here each origin
 (scheme, host, port) gets a transport of its own, so a host keeps its connections
 between requests, and the pools kept open are bounded (``max_origins``; each keeps at
-most ``keepalive`` idle connections, together at most ``IDLE_SOCKETS``, so idle sockets
-stay within the process's file limits). In-flight requests per host are the limiter's
-business.
+most ``keepalive`` idle connections, together at most half the process's open-file
+limit). In-flight requests per host are the limiter's business.
 
 How many connections an origin keeps (``keepalive_per_origin``): as many as the host
 may have requests in flight. httpcore (1.0.x) closes an idle connection as soon as its
@@ -28,8 +27,8 @@ import httpx
 MAX_ORIGINS = 384
 # Idle connections each origin keeps for its next requests (at least).
 KEEPALIVE_PER_ORIGIN = 2
-# Idle connections of all origins together (at most).
-IDLE_SOCKETS = MAX_ORIGINS * KEEPALIVE_PER_ORIGIN
+# The share of the process's open files idle connections may hold.
+IDLE_SHARE = 0.5
 
 
 def keepalive_per_origin(host_concurrency: int) -> int:
@@ -38,10 +37,11 @@ def keepalive_per_origin(host_concurrency: int) -> int:
     return max(KEEPALIVE_PER_ORIGIN, host_concurrency)
 
 
-def origins_kept(keepalive: int) -> int:
-    """Origins kept open when each keeps ``keepalive`` connections: ``IDLE_SOCKETS`` in
-    all, for at most ``MAX_ORIGINS`` origins."""
-    return max(1, min(MAX_ORIGINS, IDLE_SOCKETS // keepalive))
+def origins_kept(keepalive: int, open_files: int) -> int:
+    """Origins kept open when each keeps ``keepalive`` connections: at most
+    ``IDLE_SHARE`` of ``open_files`` in all, for at most ``MAX_ORIGINS`` origins. (Fewer
+    origins than the hosts a run visits in turn would reopen a connection per request.)"""
+    return max(1, min(MAX_ORIGINS, int(open_files * IDLE_SHARE) // keepalive))
 
 Origin = tuple[bytes, bytes, int | None]
 
