@@ -293,6 +293,21 @@ async def _snapshots(sources: SourceContext, verdicts: Mapping[str, Verdict]
     return await WaybackSnapshots(sources).fetch(dead)
 
 
+def _urls_to_probe(parsed: Sequence[Parsed]
+                   ) -> tuple[list[str], list[tuple[ListSource, list[str]]]]:
+    """The distinct web URLs of the checked links, sorted, and the relative ones per list
+    source (as sorted lists: the sets that dedupe them are let go before the probe)."""
+    web: set[str] = set()
+    relative: dict[int, tuple[ListSource, set[str]]] = {}
+    for item in parsed:
+        for link in item.checked_links:
+            if is_relative(link.resolved):
+                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
+            else:
+                web.add(link.resolved)
+    return sorted(web), [(source, sorted(urls)) for source, urls in relative.values()]
+
+
 async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arriving, *,
                  flakiness: bool = True) -> dict[str, Verdict]:
     """Probe every link once, record the verdicts, then judge flakiness (not for the
@@ -302,30 +317,25 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
     lists; relative links are checked against their own repository's files.
     """
     config, store = context.config, context.store
-    web: set[str] = set()
-    relative: dict[int, tuple[ListSource, set[str]]] = {}
-    for item in parsed:
-        for link in item.checked_links:
-            if is_relative(link.resolved):
-                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
-            else:
-                web.add(link.resolved)
-    all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
+    web, relative = _urls_to_probe(parsed)
+    all_urls = sorted({*web, *(url for _, urls in relative for url in urls)})
+    total = len(all_urls)
     cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds,
                       context.now) if context.use_cache else {}
+    del all_urls
     probe_context = ProbeContext(now=context.now, ok_cache=cached, arriving=arriving)
     progress = context.progress
     on_result: Callable[[Verdict], None] | None = None
-    if progress is not None and all_urls:
-        progress.start(len(all_urls))
+    if progress is not None and total:
+        progress.start(total)
         on_result = progress.advance
     try:
-        raw = await probe_urls(sorted(web), config=config, network=context.network,
+        raw = await probe_urls(web, config=config, network=context.network,
                                context=probe_context, on_result=on_result)
-        for source, urls in relative.values():
+        for source, urls in relative:
             local = dataclasses.replace(probe_context, repo_paths=source.repo_paths,
                                         read_repo_file=source.read_file)
-            raw.update(await probe_urls(sorted(urls), config=config, network=context.network,
+            raw.update(await probe_urls(urls, config=config, network=context.network,
                                         context=local, on_result=on_result))
     finally:
         if on_result is not None and progress is not None:
