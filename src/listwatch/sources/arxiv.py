@@ -196,8 +196,8 @@ class ArxivPapers(Source[PaperFacts]):
                 else:
                     unknown.append(arxiv_id)
             cache.put_many(context.cache, NAMESPACE,
-                           [(arxiv_id, _to_json(got[arxiv_id])) for arxiv_id in chunk
-                            if arxiv_id in got], now=context.now)
+                           ((arxiv_id, _to_json(got[arxiv_id])) for arxiv_id in chunk
+                            if arxiv_id in got), now=context.now)
         if unknown:
             warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
         return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings))

@@ -515,6 +515,6 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
     run.facts.update(found_now)
     if fact_cache is not None and found_now:  # one transaction for the batch
         fact_cache.cache_put_many(
-            NAMESPACE, [(key, json.dumps(_to_json(facts), sort_keys=True), None)
-                        for key, facts in found_now], now=now)
+            NAMESPACE, ((key, json.dumps(_to_json(facts), sort_keys=True), None)
+                        for key, facts in found_now), now=now)
     return True
