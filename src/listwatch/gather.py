@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from listwatch import net
+from listwatch.allocator import map_large_buffers
 from listwatch.config import Config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import ServiceError
@@ -152,6 +153,7 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
     """Facts, verdicts and publications of every checked link and entry, side by side;
     then (``snapshots``) archived copies of the dead links."""
     config = context.config
+    map_large_buffers()  # the answers and indexes freed below leave no holes behind
     parsed = parse(sources, focus)
     links = [link for item in parsed for link in item.checked_links]
     entries = [entry for item in parsed for entry in item.checked_entries]
