@@ -344,13 +344,12 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
             progress.stop()
     if outage := network_outage(raw.values()):  # the network failed, not the links
         raise ServiceError(outage)
-    fresh = [v for v in raw.values() if v.via != "cache"]
     keep = config.check.fail_runs + 5
     # Earlier runs are read only for the failures they judge (not one query a link).
     histories = {v.url: store.history(v.url, limit=keep, finished_only=True)
-                 for v in fresh if flakiness and needs_history(v)}
-    store.record_verdicts(context.run_id, fresh)
+                 for v in raw.values() if v.via != "cache" and flakiness and needs_history(v)}
+    store.record_verdicts(context.run_id, (v for v in raw.values() if v.via != "cache"))
     store.prune_verdicts(keep, context.now - timedelta(days=90, hours=config.check.fail_hours))
-    return {url: (assess(v, histories[url], config.check, context.now)
-                  if url in histories else v)
-            for url, v in raw.items()}
+    for url, history in histories.items():  # in place: no second table of every verdict
+        raw[url] = assess(raw[url], history, config.check, context.now)
+    return raw
