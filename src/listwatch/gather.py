@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -234,7 +235,8 @@ async def _repos(context: RunContext, sources: SourceContext, links: Sequence[Li
                  ) -> SourceResult[RepoFacts]:
     """GitHub facts for every repository a link or a badge names."""
     config = context.config
-    names = {repo.full_name for link in links if (repo := github_repo(link.resolved))}
+    names = {sys.intern(repo.full_name) for link in links
+             if (repo := github_repo(link.resolved))}  # the entries' strings (repo_of)
     names.update(shown.repo for link in links
                  if (shown := badge.parse(link.resolved)) is not None and shown.repo)
     if not (config.sources.github and names):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime
@@ -57,7 +58,7 @@ def facts_from_result(result: Any) -> PaperFacts:
     entry_id = result.entry_id.rstrip("/")
     ref = arxiv_ref(entry_id)
     return PaperFacts(
-        arxiv_id=ref.id if ref else entry_id,
+        arxiv_id=sys.intern(ref.id) if ref else entry_id,  # the entries' string (arxiv_id_of)
         version=(ref.version or 1) if ref else 1,
         title=" ".join((result.title or "").split()),
         authors=tuple(str(a.name).strip() for a in result.authors if str(a.name).strip()),
@@ -156,7 +157,7 @@ class ArxivPapers(Source[PaperFacts]):
     async def _fetch(self, keys: Iterable[str]) -> PaperReport:
         """Facts for arXiv ids, cached ones not asked again."""
         context = self.context
-        wanted = list(dict.fromkeys(i for i in (bare_id(x) for x in keys) if i))
+        wanted = list(dict.fromkeys(sys.intern(i) for i in (bare_id(x) for x in keys) if i))
         facts: dict[str, PaperFacts] = {}
         cached = cache.get_many(context.cache, NAMESPACE, wanted)
         todo: list[str] = []
