@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 from listwatch import net
@@ -95,7 +95,9 @@ class Engine:
         are in; the others are taken one host at a time in turn, so that the links in
         progress spread over many hosts instead of queueing for one.
         """
-        results: dict[str, Verdict] = {}
+        # Every URL once, in the order given; each gets its verdict in place (no second
+        # table of every verdict at the end).
+        results: dict[str, Verdict | None] = dict.fromkeys(urls)
 
         async def deliver(url: str) -> None:
             verdict = await self.judge(url)
@@ -103,10 +105,9 @@ class Engine:
             if on_result is not None:
                 on_result(verdict)
 
-        unique = list(dict.fromkeys(urls))
         now: list[str] = []
         later: dict[Awaited, list[str]] = {"repos": [], "papers": [], "dois": []}
-        for url in unique:
+        for url in results:
             awaited = self._awaits(url)
             (now if awaited is None else later[awaited]).append(url)
         window = asyncio.Semaphore(max(MIN_WINDOW,
@@ -132,7 +133,7 @@ class Engine:
             for kind, waiting in later.items():
                 if waiting:
                     group.create_task(feed(waiting, facts[kind]))
-        return {url: results[url] for url in unique}
+        return cast(dict[str, Verdict], results)  # every URL has its verdict by now
 
     def _awaits(self, url: str) -> Awaited | None:
         """The facts still on their way that ``url`` is judged from (None: judge it now);
