@@ -160,6 +160,12 @@ class Engine:
         except Exception as exc:  # one odd URL must not end the run
             verdict = Verdict(url=url, status="error", via="engine",
                               detail=f"could not check: {type(exc).__name__}: {clean(str(exc))}")
+        return self._stamped(verdict, url)
+
+    def _stamped(self, verdict: Verdict, url: str) -> Verdict:
+        """``verdict`` as the verdict on ``url`` at the run's time (itself when it is)."""
+        if verdict.url == url and verdict.checked_at == self.context.now:
+            return verdict
         return dataclasses.replace(verdict, url=url, checked_at=self.context.now)
 
     async def _judge(self, url: str) -> Verdict:
@@ -229,8 +235,13 @@ class Engine:
         return await once(self._badge_hosts, host, lambda: self._http_verdict(url))
 
     async def _http_verdict(self, url: str) -> Verdict:
-        """HTTP check, shared by URLs that differ only in their fragment."""
-        return await once(self._http, without_fragment(url), lambda: self._check(url))
+        """HTTP check, shared by URLs that differ only in their fragment (kept stamped, so
+        that the verdict ``judge`` gives is the one kept here, not a copy of it)."""
+        async def check() -> Verdict:
+            verdict = await self._check(url)
+            return self._stamped(verdict, verdict.url)
+
+        return await once(self._http, without_fragment(url), check)
 
     async def _check(self, url: str) -> Verdict:
         host = urlsplit(url).hostname or ""
