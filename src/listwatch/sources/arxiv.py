@@ -61,15 +61,24 @@ def facts_from_result(result: Any) -> PaperFacts:
         arxiv_id=sys.intern(ref.id) if ref else entry_id,  # the entries' string (arxiv_id_of)
         version=(ref.version or 1) if ref else 1,
         title=" ".join((result.title or "").split()),
-        authors=tuple(str(a.name).strip() for a in result.authors if str(a.name).strip()),
+        # A name recurs across a list's papers: one string each.
+        authors=tuple(sys.intern(name) for a in result.authors if (name := str(a.name).strip())),
         published=result.published,
-        updated=result.updated,
+        # A paper never revised was updated when published: one datetime, not two.
+        updated=_shared(result.updated, result.published),
         journal_ref=(result.journal_ref or "").strip() or None,
         doi=(result.doi or "").strip() or None,
         comment=" ".join(comment.split()) if comment else None,
         withdrawn=withdrawn,
         url=f"https://arxiv.org/abs/{ref.id if ref else entry_id}",
     )
+
+
+def _shared(when: datetime | None, other: datetime | None) -> datetime | None:
+    """``when``, as ``other`` itself when they are the same moment written the same way."""
+    if when is not None and other is not None and when == other and when.tzinfo == other.tzinfo:
+        return other
+    return when
 
 
 def _readable(result: Any) -> PaperFacts | None:
