@@ -33,3 +33,25 @@ def test_a_c_library_without_mallopt_is_left_alone(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(allocator.sys, "platform", "linux")
     monkeypatch.setattr(ctypes, "CDLL", NoMallopt)
     assert allocator.map_large_buffers() is False
+
+
+def test_after_the_block_large_buffers_come_from_the_heap(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    calls: list[int] = []
+
+    def mallopt(threshold: int = allocator.LARGE_BYTES) -> bool:
+        calls.append(threshold)
+        return True
+
+    monkeypatch.setattr(allocator, "map_large_buffers", mallopt)
+    with pytest.raises(RuntimeError), allocator.large_buffers_mapped() as mapped:
+        assert mapped is True
+        assert calls == [allocator.LARGE_BYTES]
+        raise RuntimeError("the block failed")
+    assert calls == [allocator.LARGE_BYTES, allocator.HEAP_BYTES]
+
+
+def test_elsewhere_the_block_runs_with_nothing_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(allocator.sys, "platform", "darwin")
+    with allocator.large_buffers_mapped() as mapped:
+        assert mapped is False

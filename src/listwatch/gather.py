@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from listwatch import net
-from listwatch.allocator import map_large_buffers
+from listwatch.allocator import large_buffers_mapped
 from listwatch.config import Config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import ServiceError
@@ -153,8 +153,13 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
                  focus: Mapping[tuple[int, str], Changed] | None = None) -> Findings:
     """Facts, verdicts and publications of every checked link and entry, side by side;
     then (``snapshots``) archived copies of the dead links."""
+    with large_buffers_mapped():  # the answers and indexes freed within leave no holes
+        return await _gather(context, sources, snapshots=snapshots, focus=focus)
+
+
+async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapshots: bool,
+                  focus: Mapping[tuple[int, str], Changed] | None) -> Findings:
     config = context.config
-    map_large_buffers()  # the answers and indexes freed below leave no holes behind
     parsed = parse(sources, focus)
     links = [link for item in parsed for link in item.checked_links]
     entries = [entry for item in parsed for entry in item.checked_entries]
