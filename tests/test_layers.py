@@ -21,7 +21,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "listwatch"
 LAYERS: dict[str, int] = {
     # the bottom: shared values and helpers that know no stage
     "model": 0, "errors": 0, "text": 0, "identifiers": 0, "credentials": 0, "venues": 0,
-    "redact": 0,
+    "redact": 0, "allocator": 0,
     "__init__": 0,
     "config": 1, "paths": 1, "state": 1, "gitdiff": 1,
     "net": 2,

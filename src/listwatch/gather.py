@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from listwatch import net
+from listwatch.allocator import large_buffers_mapped
 from listwatch.config import Config
 from listwatch.credentials import github_api_url, github_token
 from listwatch.errors import ServiceError
@@ -151,6 +153,12 @@ async def gather(context: RunContext, sources: Sequence[ListSource], *, snapshot
                  focus: Mapping[tuple[int, str], Changed] | None = None) -> Findings:
     """Facts, verdicts and publications of every checked link and entry, side by side;
     then (``snapshots``) archived copies of the dead links."""
+    with large_buffers_mapped():  # the answers and indexes freed within leave no holes
+        return await _gather(context, sources, snapshots=snapshots, focus=focus)
+
+
+async def _gather(context: RunContext, sources: Sequence[ListSource], *, snapshots: bool,
+                  focus: Mapping[tuple[int, str], Changed] | None) -> Findings:
     config = context.config
     parsed = parse(sources, focus)
     links = [link for item in parsed for link in item.checked_links]
@@ -232,7 +240,8 @@ async def _repos(context: RunContext, sources: SourceContext, links: Sequence[Li
                  ) -> SourceResult[RepoFacts]:
     """GitHub facts for every repository a link or a badge names."""
     config = context.config
-    names = {repo.full_name for link in links if (repo := github_repo(link.resolved))}
+    names = {sys.intern(repo.full_name) for link in links
+             if (repo := github_repo(link.resolved))}  # the entries' strings (repo_of)
     names.update(shown.repo for link in links
                  if (shown := badge.parse(link.resolved)) is not None and shown.repo)
     if not (config.sources.github and names):
@@ -293,6 +302,21 @@ async def _snapshots(sources: SourceContext, verdicts: Mapping[str, Verdict]
     return await WaybackSnapshots(sources).fetch(dead)
 
 
+def _urls_to_probe(parsed: Sequence[Parsed]
+                   ) -> tuple[list[str], list[tuple[ListSource, list[str]]]]:
+    """The distinct web URLs of the checked links, sorted, and the relative ones per list
+    source (as sorted lists: the sets that dedupe them are let go before the probe)."""
+    web: set[str] = set()
+    relative: dict[int, tuple[ListSource, set[str]]] = {}
+    for item in parsed:
+        for link in item.checked_links:
+            if is_relative(link.resolved):
+                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
+            else:
+                web.add(link.resolved)
+    return sorted(web), [(source, sorted(urls)) for source, urls in relative.values()]
+
+
 async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arriving, *,
                  flakiness: bool = True) -> dict[str, Verdict]:
     """Probe every link once, record the verdicts, then judge flakiness (not for the
@@ -302,43 +326,37 @@ async def _probe(context: RunContext, parsed: Sequence[Parsed], arriving: Arrivi
     lists; relative links are checked against their own repository's files.
     """
     config, store = context.config, context.store
-    web: set[str] = set()
-    relative: dict[int, tuple[ListSource, set[str]]] = {}
-    for item in parsed:
-        for link in item.checked_links:
-            if is_relative(link.resolved):
-                relative.setdefault(id(item.source), (item.source, set()))[1].add(link.resolved)
-            else:
-                web.add(link.resolved)
-    all_urls = sorted(web.union(*(urls for _, urls in relative.values())))
+    web, relative = _urls_to_probe(parsed)
+    all_urls = sorted({*web, *(url for _, urls in relative for url in urls)})
+    total = len(all_urls)
     cached = fresh_ok(store.last_ok_many(all_urls), config.check.cache_max_age_seconds,
                       context.now) if context.use_cache else {}
+    del all_urls
     probe_context = ProbeContext(now=context.now, ok_cache=cached, arriving=arriving)
     progress = context.progress
     on_result: Callable[[Verdict], None] | None = None
-    if progress is not None and all_urls:
-        progress.start(len(all_urls))
+    if progress is not None and total:
+        progress.start(total)
         on_result = progress.advance
     try:
-        raw = await probe_urls(sorted(web), config=config, network=context.network,
+        raw = await probe_urls(web, config=config, network=context.network,
                                context=probe_context, on_result=on_result)
-        for source, urls in relative.values():
+        for source, urls in relative:
             local = dataclasses.replace(probe_context, repo_paths=source.repo_paths,
                                         read_repo_file=source.read_file)
-            raw.update(await probe_urls(sorted(urls), config=config, network=context.network,
+            raw.update(await probe_urls(urls, config=config, network=context.network,
                                         context=local, on_result=on_result))
     finally:
         if on_result is not None and progress is not None:
             progress.stop()
     if outage := network_outage(raw.values()):  # the network failed, not the links
         raise ServiceError(outage)
-    fresh = [v for v in raw.values() if v.via != "cache"]
     keep = config.check.fail_runs + 5
     # Earlier runs are read only for the failures they judge (not one query a link).
     histories = {v.url: store.history(v.url, limit=keep, finished_only=True)
-                 for v in fresh if flakiness and needs_history(v)}
-    store.record_verdicts(context.run_id, fresh)
+                 for v in raw.values() if v.via != "cache" and flakiness and needs_history(v)}
+    store.record_verdicts(context.run_id, (v for v in raw.values() if v.via != "cache"))
     store.prune_verdicts(keep, context.now - timedelta(days=90, hours=config.check.fail_hours))
-    return {url: (assess(v, histories[url], config.check, context.now)
-                  if url in histories else v)
-            for url, v in raw.items()}
+    for url, history in histories.items():  # in place: no second table of every verdict
+        raw[url] = assess(raw[url], history, config.check, context.now)
+    return raw

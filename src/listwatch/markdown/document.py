@@ -25,11 +25,14 @@ class Document:
     text: str = field(repr=False)
     base_dir: str = ""
     _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    # 1-based line numbers: the links and entries of a line share one int object.
+    _line_numbers: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self._line_starts:
             starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
             object.__setattr__(self, "_line_starts", tuple(starts))
+        object.__setattr__(self, "_line_numbers", tuple(range(1, len(self._line_starts) + 1)))
 
     @classmethod
     def from_text(cls, text: str, path: str = "README.md") -> Document:
@@ -64,7 +67,7 @@ class Document:
         column = offset - self._line_starts[index] + 1
         if index == 0 and self.text.startswith("\ufeff") and offset > 0:
             column -= 1
-        return index + 1, column
+        return (self._line_numbers[index] if index >= 0 else index + 1), column
 
 
 MAX_BYTES = 10_000_000

@@ -20,6 +20,7 @@ lends its links to its parent entry.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -55,15 +56,17 @@ def is_venue(tag: str) -> bool:
 
 
 def arxiv_id_of(text: str) -> str | None:
-    """The arXiv id in a tag (``arXiv: 2310.07177``) or an arxiv.org URL, without version."""
+    """The arXiv id in a tag (``arXiv: 2310.07177``) or an arxiv.org URL, without version
+    (one shared string per id: the sources' facts and their keys use it too)."""
     ref = arxiv_ref(text)
-    return ref.id if ref is not None and ref.kind is not None else None
+    return sys.intern(ref.id) if ref is not None and ref.kind is not None else None
 
 
 def repo_of(url: str) -> str | None:
-    """``owner/name`` of a github.com repository URL, as written."""
+    """``owner/name`` of a github.com repository URL, as written (one shared string per
+    name: the GitHub facts asked for it use it too)."""
     link = github_repo(url)
-    return link.full_name if link else None
+    return sys.intern(link.full_name) if link else None
 
 
 def _plain(content: str, start: int, end: int, founds: _Founds) -> str:
@@ -295,6 +298,8 @@ def _read_item(doc: Document, item: ListItem, blocks: Blocks, defs: dict[str, Li
         title_end = len(content[:region_end].rstrip())
         title_range = (0, title_end)
     title = _plain(content, title_range[0], title_range[1], reader.founds)
+    if title_link is not None and title == title_link.label:
+        title = title_link.label  # one string for the title and its link's label
     labelled = [
         LabelledLink(piece.label, piece.link, span)
         for piece in sorted(bracketed + plain, key=lambda piece: piece.start)

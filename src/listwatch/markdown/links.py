@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 
 from listwatch.markdown.blocks import Blocks, InlineRun, normalize_label, parse_blocks
@@ -15,10 +16,16 @@ _DEF_HEAD = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*\[")
 _SPACES = re.compile(r"\s+")
 
 
+# Plain texts up to this long are shared (labels such as ``Paper`` or ``Code`` recur on
+# every entry of a list: one string each, not one per link).
+SHARED_TEXT_MAX = 40
+
+
 def plain_text(markdown: str) -> str:
     """Readable text of an inline snippet: escapes undone, markup and spacing trimmed."""
     text = _SPACES.sub(" ", unescape(markdown)).strip()
-    return text.strip("*_~`").strip()
+    text = text.strip("*_~`").strip()
+    return sys.intern(text) if len(text) <= SHARED_TEXT_MAX else text
 
 
 def _reference_lookup(blocks: Blocks) -> Callable[[str], str | None] | None:

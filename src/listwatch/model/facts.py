@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RepoFacts:
     """A GitHub repository as the API describes it now.
 
@@ -43,7 +43,7 @@ class RepoFacts:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperFacts:
     """An arXiv record (latest version)."""
 
@@ -60,7 +60,7 @@ class PaperFacts:
     url: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DoiFacts:
     """A DOI its registration agency lists: ``doi`` as the agency spells it, ``url`` the
     landing page it resolves to (None when not said)."""
@@ -69,7 +69,7 @@ class DoiFacts:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Publication:
     """Where a preprint was published, as the sources agree.
 

@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 from listwatch import net
@@ -95,7 +95,9 @@ class Engine:
         are in; the others are taken one host at a time in turn, so that the links in
         progress spread over many hosts instead of queueing for one.
         """
-        results: dict[str, Verdict] = {}
+        # Every URL once, in the order given; each gets its verdict in place (no second
+        # table of every verdict at the end).
+        results: dict[str, Verdict | None] = dict.fromkeys(urls)
 
         async def deliver(url: str) -> None:
             verdict = await self.judge(url)
@@ -103,10 +105,9 @@ class Engine:
             if on_result is not None:
                 on_result(verdict)
 
-        unique = list(dict.fromkeys(urls))
         now: list[str] = []
         later: dict[Awaited, list[str]] = {"repos": [], "papers": [], "dois": []}
-        for url in unique:
+        for url in results:
             awaited = self._awaits(url)
             (now if awaited is None else later[awaited]).append(url)
         window = asyncio.Semaphore(max(MIN_WINDOW,
@@ -132,7 +133,7 @@ class Engine:
             for kind, waiting in later.items():
                 if waiting:
                     group.create_task(feed(waiting, facts[kind]))
-        return {url: results[url] for url in unique}
+        return cast(dict[str, Verdict], results)  # every URL has its verdict by now
 
     def _awaits(self, url: str) -> Awaited | None:
         """The facts still on their way that ``url`` is judged from (None: judge it now);
@@ -159,6 +160,12 @@ class Engine:
         except Exception as exc:  # one odd URL must not end the run
             verdict = Verdict(url=url, status="error", via="engine",
                               detail=f"could not check: {type(exc).__name__}: {clean(str(exc))}")
+        return self._stamped(verdict, url)
+
+    def _stamped(self, verdict: Verdict, url: str) -> Verdict:
+        """``verdict`` as the verdict on ``url`` at the run's time (itself when it is)."""
+        if verdict.url == url and verdict.checked_at == self.context.now:
+            return verdict
         return dataclasses.replace(verdict, url=url, checked_at=self.context.now)
 
     async def _judge(self, url: str) -> Verdict:
@@ -228,8 +235,13 @@ class Engine:
         return await once(self._badge_hosts, host, lambda: self._http_verdict(url))
 
     async def _http_verdict(self, url: str) -> Verdict:
-        """HTTP check, shared by URLs that differ only in their fragment."""
-        return await once(self._http, without_fragment(url), lambda: self._check(url))
+        """HTTP check, shared by URLs that differ only in their fragment (kept stamped, so
+        that the verdict ``judge`` gives is the one kept here, not a copy of it)."""
+        async def check() -> Verdict:
+            verdict = await self._check(url)
+            return self._stamped(verdict, verdict.url)
+
+        return await once(self._http, without_fragment(url), check)
 
     async def _check(self, url: str) -> Verdict:
         host = urlsplit(url).hostname or ""

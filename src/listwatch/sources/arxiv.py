@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime
@@ -57,18 +58,27 @@ def facts_from_result(result: Any) -> PaperFacts:
     entry_id = result.entry_id.rstrip("/")
     ref = arxiv_ref(entry_id)
     return PaperFacts(
-        arxiv_id=ref.id if ref else entry_id,
+        arxiv_id=sys.intern(ref.id) if ref else entry_id,  # the entries' string (arxiv_id_of)
         version=(ref.version or 1) if ref else 1,
         title=" ".join((result.title or "").split()),
-        authors=tuple(str(a.name).strip() for a in result.authors if str(a.name).strip()),
+        # A name recurs across a list's papers: one string each.
+        authors=tuple(sys.intern(name) for a in result.authors if (name := str(a.name).strip())),
         published=result.published,
-        updated=result.updated,
+        # A paper never revised was updated when published: one datetime, not two.
+        updated=_shared(result.updated, result.published),
         journal_ref=(result.journal_ref or "").strip() or None,
         doi=(result.doi or "").strip() or None,
         comment=" ".join(comment.split()) if comment else None,
         withdrawn=withdrawn,
         url=f"https://arxiv.org/abs/{ref.id if ref else entry_id}",
     )
+
+
+def _shared(when: datetime | None, other: datetime | None) -> datetime | None:
+    """``when``, as ``other`` itself when they are the same moment written the same way."""
+    if when is not None and other is not None and when == other and when.tzinfo == other.tzinfo:
+        return other
+    return when
 
 
 def _readable(result: Any) -> PaperFacts | None:
@@ -156,7 +166,7 @@ class ArxivPapers(Source[PaperFacts]):
     async def _fetch(self, keys: Iterable[str]) -> PaperReport:
         """Facts for arXiv ids, cached ones not asked again."""
         context = self.context
-        wanted = list(dict.fromkeys(i for i in (bare_id(x) for x in keys) if i))
+        wanted = list(dict.fromkeys(sys.intern(i) for i in (bare_id(x) for x in keys) if i))
         facts: dict[str, PaperFacts] = {}
         cached = cache.get_many(context.cache, NAMESPACE, wanted)
         todo: list[str] = []
@@ -196,8 +206,8 @@ class ArxivPapers(Source[PaperFacts]):
                 else:
                     unknown.append(arxiv_id)
             cache.put_many(context.cache, NAMESPACE,
-                           [(arxiv_id, _to_json(got[arxiv_id])) for arxiv_id in chunk
-                            if arxiv_id in got], now=context.now)
+                           ((arxiv_id, _to_json(got[arxiv_id])) for arxiv_id in chunk
+                            if arxiv_id in got), now=context.now)
         if unknown:
             warnings.append(f"export.arxiv.org: unknown id(s): {', '.join(unknown)}")
         return PaperReport(facts=facts, unknown=tuple(unknown), warnings=tuple(warnings))

@@ -43,7 +43,7 @@ def put_many(fact_cache: FactCache | None, namespace: str, items: Iterable[tuple
     """Many ``(key, value)`` answers in one transaction."""
     if fact_cache is not None:
         fact_cache.cache_put_many(
-            namespace, [(key, json.dumps(value, sort_keys=True), None) for key, value in items],
+            namespace, ((key, json.dumps(value, sort_keys=True), None) for key, value in items),
             now=now)
 
 

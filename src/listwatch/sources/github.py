@@ -97,12 +97,17 @@ def _when(text: Any) -> datetime | None:
         return None
 
 
+def _same(requested: str, name: Any) -> Any:
+    """``name``, as the ``requested`` string itself when equal (one string, not two)."""
+    return requested if name == requested else name
+
+
 def facts_from_graphql(requested: str, node: Mapping[str, Any], now: datetime,
                        api_url: str) -> RepoFacts:
     branch = node.get("defaultBranchRef")
     return RepoFacts(
         requested=requested, exists=True,
-        name_with_owner=node.get("nameWithOwner"),
+        name_with_owner=_same(requested, node.get("nameWithOwner")),
         stars=node.get("stargazerCount"),
         archived=bool(node.get("isArchived")),
         disabled=bool(node.get("isDisabled")),
@@ -121,7 +126,7 @@ def facts_from_rest(requested: str, data: Mapping[str, Any], now: datetime,
                     api_url: str) -> RepoFacts:
     return RepoFacts(
         requested=requested, exists=True,
-        name_with_owner=data.get("full_name"),
+        name_with_owner=_same(requested, data.get("full_name")),
         stars=data.get("stargazers_count"),
         archived=bool(data.get("archived")),
         disabled=bool(data.get("disabled")),
@@ -292,7 +297,8 @@ class GitHubRepos(Source[RepoFacts]):
             if not is_full_name(name):
                 run.warnings.append(f"github: not a repository name: {name!r}")
                 continue
-            wanted.setdefault(name.lower(), name)
+            key = name.lower()
+            wanted.setdefault(name if key == name else key, name)  # one string if lowercase
         entries = cache.get_many(context.cache, NAMESPACE, wanted)
         stale: dict[str, CacheEntry] = {}
         todo: list[str] = []
@@ -515,6 +521,6 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
     run.facts.update(found_now)
     if fact_cache is not None and found_now:  # one transaction for the batch
         fact_cache.cache_put_many(
-            NAMESPACE, [(key, json.dumps(_to_json(facts), sort_keys=True), None)
-                        for key, facts in found_now], now=now)
+            NAMESPACE, ((key, json.dumps(_to_json(facts), sort_keys=True), None)
+                        for key, facts in found_now), now=now)
     return True
