@@ -1,8 +1,11 @@
 """Running one tool against a freshly built world and measuring it.
 
 The world is reset and the scenario rebuilt before each tool, so both see the same
-internet. Wall time is the child's, peak RSS comes from ``wait4`` (the largest process of
-the tool's tree), requests from the proxy's own log.
+internet. Wall time and peak RSS come from a small launcher (``LAUNCHER``) that starts
+the tool and waits for it: Linux counts in a child's peak RSS the memory of the process
+it was started from, so a tool started straight from this harness (a hundred megabytes
+and more, holding the world) would report at least the harness's size. The launcher's
+own few megabytes are the floor instead. Requests come from the proxy's own log.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +26,18 @@ from tests.world.proxy import WorldProxy
 from benchmarks.scoring import Outcome
 
 RUN_TIMEOUT = 3600.0  # seconds; a tool still running after this is killed
+# Run as ``python -S -c LAUNCHER REPORT CMD...``: starts CMD (stdio and environment
+# inherited), waits for it, writes "wall maxrss_kib" to REPORT, exits with its code.
+LAUNCHER = """\
+import os, sys, time
+start = time.monotonic()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.monotonic() - start
+with open(sys.argv[1], "w") as report:
+    report.write(f"{wall} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 class Buildable(Protocol):
@@ -59,20 +74,19 @@ def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, out: Path,
                  timeout: float = RUN_TIMEOUT) -> Measured:
     """Run ``cmd`` with stdout in ``out`` (stderr beside it) and measure it."""
     err = out.with_suffix(".stderr")
+    report = out.with_suffix(".measured")
+    report.unlink(missing_ok=True)
     with open(out, "wb") as fo, open(err, "wb") as fe:
-        start = time.monotonic()
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=fo, stderr=fe)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-            time.sleep(0.02)
-        wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Measured(wall, int(usage.ru_maxrss), proc.returncode,
+        proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(report), *cmd],
+                                env=env, cwd=cwd, stdout=fo, stderr=fe,
+                                start_new_session=True)
+        try:
+            returncode = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            returncode = proc.wait()
+    wall, maxrss = report.read_text().split() if report.exists() else ("nan", "0")
+    return Measured(float(wall), int(maxrss), returncode,
                     err.read_text(errors="replace")[-2000:])
 
 
