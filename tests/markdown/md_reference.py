@@ -104,7 +104,17 @@ def reference_web_links(text: str) -> list[tuple[int, str]]:
             continue
         line = token.map[0] + 1
         children = token.children
+        open_links = 0  # links the current child is inside
         for index, child in enumerate(children):
+            if child.type == "link_close":
+                open_links -= 1
+            elif child.type == "link_open":
+                open_links += 1
+                if child.markup == "linkify" and open_links > 1:
+                    # markdown-it's linkify rescans the text of a link that holds an
+                    # autolink (it walks back only to the inner link's start); GitHub
+                    # does not turn text inside a link into another link.
+                    continue
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "html_inline":

@@ -143,3 +143,12 @@ def test_no_link_a_gfm_renderer_finds_is_lost(text: str) -> None:
         if longer:
             lost[url] -= min(lost[url], sum(ours[found] for found in longer))
     assert +lost == Counter()
+
+
+def test_text_inside_a_link_holding_an_autolink_is_no_link_of_its_own() -> None:
+    # Found by the fuzz test above: markdown-it's linkify rescans such link text,
+    # GitHub does not; the reference follows GitHub, and so do we.
+    text = "[\\](https://x.org/a) <https://x.org/b> []](https://y.org/c)\n"
+    ours = sorted(link.resolved for link in read_list(Document.from_text(text, "l.md")).links)
+    assert sorted(url for _, url in reference_web_links(text)) == ours
+    assert ours == ["https://x.org/b", "https://y.org/c"]
