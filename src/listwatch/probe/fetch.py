@@ -6,6 +6,8 @@ import asyncio
 import dataclasses
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -100,7 +102,7 @@ class Fetcher:
         self.proxy = proxy
         self.accept = frozenset(config.check.accept)
         self.global_slots = Slots(config.http.max_concurrency)
-        self._pending: dict[str, int] = {}  # host → requests started and not done
+        self._pending: Counter[str] = Counter()  # host → requests started and not done
         self._checking: Counter[str] = Counter()  # host → links being checked
         self._pending_total = 0
         self.timeout = _timeout_seconds(network.client)
@@ -110,16 +112,12 @@ class Fetcher:
     async def request(self, method: str, url: str, *, head_fallback: bool = False) -> Answer:
         """One attempt. Transport failures become ``Stop``; the host's backoff is kept."""
         host = urlsplit(url).hostname or ""
-        pending = self._pending
-        pending[host] = pending.get(host, 0) + 1
         self._pending_total += 1
         try:
-            return await self._request(method, url, host)
+            with _counted(self._pending, host):
+                return await self._request(method, url, host)
         finally:
             self._pending_total -= 1
-            pending[host] -= 1
-            if not pending[host]:
-                del pending[host]
 
     async def _request(self, method: str, url: str, host: str) -> Answer:
         origin = origin_of(url)
@@ -263,14 +261,8 @@ class Fetcher:
 
     async def check(self, url: str) -> Verdict:
         """Follow ``url`` to its final answer and judge it."""
-        host = urlsplit(url).hostname or ""
-        self._checking[host] += 1
-        try:
+        with _counted(self._checking, urlsplit(url).hostname or ""):
             return await self._follow(url)
-        finally:
-            self._checking[host] -= 1
-            if not self._checking[host]:
-                del self._checking[host]
 
     async def _follow(self, url: str) -> Verdict:
         chain: list[Hop] = []
@@ -390,6 +382,18 @@ async def _finish_head(response: httpx.Response) -> None:
             break
     except httpx.StreamConsumed:  # a response built in memory (transports in tests)
         pass
+
+
+@contextmanager
+def _counted(counts: Counter[str], host: str) -> Iterator[None]:
+    """``host`` counted in ``counts`` for the block (and gone from it at zero)."""
+    counts[host] += 1
+    try:
+        yield
+    finally:
+        counts[host] -= 1
+        if not counts[host]:
+            del counts[host]
 
 
 def _decoder(encoding: str) -> zlib._Decompress | None:

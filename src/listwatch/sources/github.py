@@ -21,7 +21,6 @@ in messages.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -519,8 +518,7 @@ def _read_batch(payload: Any, batch: list[str], wanted: Mapping[str, str], run: 
         elif alias not in data:
             run.warnings.append(f"github: {wanted[key]}: missing from the GraphQL answer")
     run.facts.update(found_now)
-    if fact_cache is not None and found_now:  # one transaction for the batch
-        fact_cache.cache_put_many(
-            NAMESPACE, ((key, json.dumps(_to_json(facts), sort_keys=True), None)
-                        for key, facts in found_now), now=now)
+    if found_now:  # one transaction for the batch
+        cache.put_many(fact_cache, NAMESPACE,
+                       ((key, _to_json(facts)) for key, facts in found_now), now=now)
     return True
