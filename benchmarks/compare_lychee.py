@@ -67,7 +67,7 @@ from benchmarks.seed_report import BASELINE, seed_lines, seed_targets  # noqa: E
 from benchmarks.seed_report import compare as compare_seed  # noqa: E402
 from benchmarks.shapes import ISSUE_SETTINGS, Shape, ShapeResult, measure_shape  # noqa: E402
 from benchmarks.shapes_report import pair_of as shape_pair  # noqa: E402
-from benchmarks.shapes_report import shapes_lines  # noqa: E402
+from benchmarks.shapes_report import ratio, shapes_lines  # noqa: E402
 from benchmarks.tools import (  # noqa: E402
     Settings,
     byte_compiled,
@@ -344,10 +344,6 @@ def politeness(log: list[RequestRecord]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def ratio(a: float, b: float) -> str:
-    return "n/a" if not b else f"{a / b:.2f}"
 
 
 def shown(cmd: list[str], work: Path) -> str:
